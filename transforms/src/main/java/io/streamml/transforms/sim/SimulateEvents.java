@@ -48,6 +48,14 @@ public final class SimulateEvents extends PTransform<PBegin, PCollection<String>
               ? indices.withRate(Math.round(rate), Duration.standardSeconds(1))
               : indices.withRate(1, Duration.millis(Math.round(1000 / rate)));
     }
+    if (config.isBounded()) {
+      // The bounded counting source splits well; events get their timestamps from the DoFn.
+      return input
+          .apply("GenerateIndices", indices)
+          .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(simulator, config)))
+          .setCoder(StringUtf8Coder.of());
+    }
+    // Unbounded: index timestamps are event-time lower bounds, so the watermark follows them.
     return input
         .apply("GenerateIndices", indices.withTimestampFn(simulator::timeLowerBound))
         .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(simulator, config)))

@@ -1,0 +1,107 @@
+package io.streamml.pipelines;
+
+import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.SimulatorOptions;
+import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.UseCaseSpec;
+import io.streamml.schemas.UseCaseSpecs;
+import io.streamml.transforms.ingest.ReadEvents;
+import io.streamml.transforms.sim.SimulatorConfig;
+import java.io.IOException;
+import java.nio.file.Paths;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * Turns the shared input flags into a use-case spec and a {@link ReadEvents}, checking them before
+ * any pipeline is built so a mistake is one clear line, not a failed job.
+ */
+public final class EventInputs {
+
+  private EventInputs() {}
+
+  public static UseCaseSpec useCaseSpec(UseCaseOptions options) {
+    if (options.getUseCaseSpec() != null) {
+      return UseCaseSpecs.fromFile(Paths.get(options.getUseCaseSpec()));
+    }
+    return UseCaseSpecs.builtIn(options.getUseCase());
+  }
+
+  /** Files if {@code --input} is set, else the simulator. */
+  public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
+      ReadEvents readEvents(T options, UseCaseSpec spec, double defaultMalformedRate) {
+    if (options.getInput() != null) {
+      requireMatches(options, options.getInput());
+      return ReadEvents.fromJsonLines(options.getInput());
+    }
+    return ReadEvents.fromSimulator(simulatorConfig(options, spec, defaultMalformedRate));
+  }
+
+  public static SimulatorConfig simulatorConfig(
+      SimulatorOptions options, UseCaseSpec spec, double defaultMalformedRate) {
+    if (!UseCaseSpecs.BUILT_IN.contains(spec.name())) {
+      throw new IllegalArgumentException(
+          "The simulator generates only the built-in use cases "
+              + UseCaseSpecs.BUILT_IN
+              + "; give --input=FILES for use case '"
+              + spec.name()
+              + "'");
+    }
+    long events = options.getEvents();
+    if (events < 0) {
+      throw new IllegalArgumentException("--events must be 0 (unbounded) or more, not " + events);
+    }
+    if (events == 0 && options.getEventsPerSecond() == null) {
+      throw new IllegalArgumentException(
+          "--events=0 (an unbounded stream) needs --eventsPerSecond to pace it");
+    }
+    double malformedRate =
+        options.getMalformedRate() == null ? defaultMalformedRate : options.getMalformedRate();
+    if (malformedRate < 0 || malformedRate > 1) {
+      throw new IllegalArgumentException(
+          "--malformedRate must be between 0 and 1, not " + malformedRate);
+    }
+    if (options.getEventsPerSecond() != null && options.getEventsPerSecond() <= 0) {
+      throw new IllegalArgumentException(
+          "--eventsPerSecond must be above 0, not " + options.getEventsPerSecond());
+    }
+    return SimulatorConfig.forUseCase(spec.name())
+        .withSeed(options.getSeed())
+        .withNumEvents(events == 0 ? null : events)
+        .withEventsPerSecond(options.getEventsPerSecond())
+        .withStartTime(time("--simStartTime", options.getSimStartTime()))
+        .withShiftFrom(
+            options.getShiftFrom() == null ? null : time("--shiftFrom", options.getShiftFrom()))
+        .withMalformedRate(malformedRate)
+        .withEntities(options.getEntities());
+  }
+
+  private static Instant time(String flag, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          flag + "=" + value + " is not an ISO-8601 time such as 2026-01-01T00:00:00Z");
+    }
+  }
+
+  private static void requireMatches(EventSourceOptions options, String pattern) {
+    FileSystems.setDefaultPipelineOptions(options);
+    @Nullable MatchResult match;
+    try {
+      match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("Cannot read --input=" + pattern + ": " + e.getMessage());
+    }
+    try {
+      if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+        throw new IllegalArgumentException("No files match --input=" + pattern);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("No files match --input=" + pattern);
+    }
+  }
+}

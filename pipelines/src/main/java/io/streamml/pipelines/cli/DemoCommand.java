@@ -1,0 +1,33 @@
+package io.streamml.pipelines.cli;
+
+import io.streamml.pipelines.DemoPipeline;
+import java.io.PrintStream;
+
+final class DemoCommand implements Command<DemoPipeline.Options> {
+
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "simulate events, parse and validate them, write events and dead letters";
+  }
+
+  @Override
+  public Class<DemoPipeline.Options> optionsClass() {
+    return DemoPipeline.Options.class;
+  }
+
+  @Override
+  public void run(DemoPipeline.Options options, PrintStream out) {
+    out.printf(
+        "streamml demo: %s events from %s on %s -> %s%n",
+        options.getUseCase(),
+        options.getInput() == null ? "the simulator" : options.getInput(),
+        options.getRunner().getSimpleName(),
+        options.getOutput());
+    DemoPipeline.run(options).print(out);
+  }
+}

@@ -1,0 +1,117 @@
+package io.streamml.pipelines.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The {@code streamml <command> [options]} entry point of every runner jar. Standard Beam options
+ * ({@code --runner}, {@code --flinkMaster}, ...) pass straight through to the pipeline.
+ *
+ * <p>Exit codes: 0 done, 1 the run failed, 2 a usage mistake. Mistakes print one line; set {@code
+ * STREAMML_DEBUG=1} for the stack trace.
+ */
+public final class StreammlCli {
+
+  private static final List<Command<?>> COMMANDS =
+      List.of(new DemoCommand(), new GenerateCommand());
+
+  private StreammlCli() {}
+
+  public static void main(String[] args) {
+    // Exit explicitly: some runners leave non-daemon threads behind after a finished job.
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      printUsage(err);
+      return 2;
+    }
+    if (isHelp(args[0]) || args[0].equals("help")) {
+      printUsage(out);
+      return 0;
+    }
+    Command<?> command = find(args[0]);
+    if (command == null) {
+      err.printf(
+          "streamml: unknown command '%s'; commands are %s (see 'streamml --help')%n",
+          args[0], names());
+      return 2;
+    }
+    String[] flags = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(flags).anyMatch(StreammlCli::isHelp)) {
+      printHelp(command, out);
+      return 0;
+    }
+    return runCommand(command, flags, out, err);
+  }
+
+  private static <T extends PipelineOptions> int runCommand(
+      Command<T> command, String[] flags, PrintStream out, PrintStream err) {
+    String prefix = "streamml " + command.name() + ": ";
+    T options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(flags).withValidation().as(command.optionsClass());
+    } catch (IllegalArgumentException e) {
+      err.println(
+          prefix
+              + CliErrors.describeOptionsError(e)
+              + " (see 'streamml "
+              + command.name()
+              + " --help')");
+      return 2;
+    }
+    try {
+      command.run(options, out);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println(prefix + CliErrors.describeFailure(e));
+      debug(e, err);
+      return 2;
+    } catch (Exception | LinkageError e) {
+      err.println(prefix + "failed: " + CliErrors.describeFailure(e));
+      debug(e, err);
+      return 1;
+    }
+  }
+
+  private static void debug(Throwable e, PrintStream err) {
+    if (System.getenv("STREAMML_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.startsWith("--help=");
+  }
+
+  private static Command<?> find(String name) {
+    return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static List<String> names() {
+    return COMMANDS.stream().map(Command::name).toList();
+  }
+
+  private static void printUsage(PrintStream out) {
+    out.println("streamml - machine learning on streaming data with Apache Beam");
+    out.println();
+    out.println("Usage: streamml <command> [options]");
+    out.println();
+    out.println("Commands:");
+    for (Command<?> command : COMMANDS) {
+      out.printf("  %-10s %s%n", command.name(), command.summary());
+    }
+    out.println();
+    out.println("Run 'streamml <command> --help' for a command's options. Standard Beam options");
+    out.println("pass through, e.g. --runner=DirectRunner|FlinkRunner|SparkRunner.");
+  }
+
+  private static void printHelp(Command<?> command, PrintStream out) {
+    out.printf("Usage: streamml %s [options]%n%n%s.%n%n", command.name(), command.summary());
+    OptionsHelp.print(command.optionsClass(), out);
+  }
+}
