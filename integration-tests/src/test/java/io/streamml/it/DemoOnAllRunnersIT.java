@@ -1,0 +1,133 @@
+package io.streamml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bounded demo, unchanged, through the packaged jars on the Direct runner, Flink's in-process
+ * mini-cluster and Spark local: the same counts and the same output records on all three.
+ */
+class DemoOnAllRunnersIT {
+
+  private static final int EVENTS = 5_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @TempDir static Path output;
+
+  private static List<String> directEvents;
+  private static List<String> directDeadLetters;
+  private static String directCounts;
+
+  @BeforeAll
+  static void runOnDirect() throws Exception {
+    Path out = demo("DirectRunner");
+    directEvents = sortedLines(out.resolve("events"));
+    directDeadLetters = withoutProcessingTime(sortedLines(out.resolve("dead-letters")));
+    directCounts = counts(out);
+  }
+
+  private static String lastOutput;
+
+  private static Path demo(String runner, String... extraFlags) throws Exception {
+    Path out = output.resolve(runner);
+    String[] args =
+        Stream.concat(
+                Stream.of(
+                    "demo",
+                    "--runner=" + runner,
+                    "--events=" + EVENTS,
+                    "--malformedRate=0.03",
+                    "--output=" + out),
+                Stream.of(extraFlags))
+            .toArray(String[]::new);
+    StreammlLauncher.Run run = StreammlLauncher.run(300, args);
+    assertEquals(0, run.exitCode, run.output);
+    lastOutput = run.output;
+    return out;
+  }
+
+  /** The summary's count lines, which must be identical across runners. */
+  private static String counts(Path out) {
+    Matcher read = Pattern.compile("read\\s+(\\d+)").matcher(lastOutput);
+    Matcher events = Pattern.compile("events\\s+(\\d+)").matcher(lastOutput);
+    Matcher dead = Pattern.compile("dead letters\\s+(\\d+)").matcher(lastOutput);
+    assertTrue(read.find() && events.find() && dead.find(), lastOutput);
+    assertEquals(EVENTS, Long.parseLong(read.group(1)), lastOutput);
+    assertEquals(
+        EVENTS, Long.parseLong(events.group(1)) + Long.parseLong(dead.group(1)), lastOutput);
+    return read.group() + " " + events.group() + " " + dead.group();
+  }
+
+  private static List<String> sortedLines(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".jsonl"))
+          .flatMap(DemoOnAllRunnersIT::lines)
+          .sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  private static Stream<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file).stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> withoutProcessingTime(List<String> deadLetters) {
+    return deadLetters.stream()
+        .map(
+            line -> {
+              try {
+                ObjectNode node = (ObjectNode) MAPPER.readTree(line);
+                node.remove("processing_time");
+                return node.toString();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void directRunnerAccountsForEveryRecord() {
+    assertEquals(EVENTS, directEvents.size() + directDeadLetters.size());
+    assertTrue(directDeadLetters.size() > 0, "the demo injects malformed records");
+  }
+
+  @Test
+  void flinkMiniClusterWritesTheSameRecords() throws Exception {
+    Path out = demo("FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
+    assertEquals(directCounts, counts(out));
+    assertEquals(directEvents, sortedLines(out.resolve("events")));
+    assertEquals(
+        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+  }
+
+  @Test
+  void sparkLocalWritesTheSameRecords() throws Exception {
+    Path out = demo("SparkRunner", "--sparkMaster=local[2]");
+    assertEquals(directCounts, counts(out));
+    assertEquals(directEvents, sortedLines(out.resolve("events")));
+    assertEquals(
+        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+  }
+}

@@ -1,0 +1,118 @@
+package io.streamml.pipelines.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's contract: one clear line per mistake, exit code 2, and help for every command. */
+class StreammlCliTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return StreammlCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    assertEquals(0, run("--help"));
+    assertTrue(out().contains("demo "), out());
+    assertTrue(out().contains("generate "), out());
+  }
+
+  @Test
+  void everyCommandPrintsItsOptions() {
+    for (String command : new String[] {"demo", "generate"}) {
+      out.reset();
+      assertEquals(0, run(command, "--help"));
+      assertTrue(out().startsWith("Usage: streamml " + command), out());
+      assertTrue(out().contains("--seed=<Long>"), out());
+      assertTrue(out().contains("--output=<String>"), out());
+    }
+  }
+
+  @Test
+  void unknownCommandIsOneLine() {
+    assertEquals(2, run("frobnicate"));
+    assertEquals(
+        "streamml: unknown command 'frobnicate'; commands are [demo, generate]"
+            + " (see 'streamml --help')",
+        err().strip());
+  }
+
+  @Test
+  void unknownFlagIsOneLine() {
+    assertEquals(2, run("demo", "--evnets=10"));
+    assertEquals(1, err().strip().lines().count(), err());
+    assertTrue(err().startsWith("streamml demo: unknown option --evnets"), err());
+  }
+
+  @Test
+  void runnerNotInThisJarSaysWhatToDo() {
+    assertEquals(2, run("demo", "--runner=FlinkRunner"));
+    assertEquals(1, err().strip().lines().count(), err());
+    assertTrue(err().contains("--runner=FlinkRunner is not in this jar"), err());
+  }
+
+  @Test
+  void missingInputFilesAreOneLine(@TempDir Path dir) {
+    assertEquals(2, run("demo", "--input=" + dir + "/nothing-*.jsonl", "--output=" + dir));
+    assertEquals(
+        "streamml demo: No files match --input=" + dir + "/nothing-*.jsonl", err().strip());
+  }
+
+  @Test
+  void badValueIsOneLine(@TempDir Path dir) {
+    assertEquals(2, run("demo", "--malformedRate=3", "--output=" + dir));
+    assertEquals("streamml demo: --malformedRate must be between 0 and 1, not 3.0", err().strip());
+  }
+
+  @Test
+  void missingSpecFileIsOneLine(@TempDir Path dir) {
+    assertEquals(2, run("demo", "--useCaseSpec=" + dir + "/spec.json", "--output=" + dir));
+    assertEquals(
+        "streamml demo: Use-case spec file not found: " + dir + "/spec.json", err().strip());
+  }
+
+  @Test
+  void generateThenDemoOnTheFilesAccountsForEveryLine(@TempDir Path dir) throws Exception {
+    assertEquals(
+        0,
+        run("generate", "--useCase=maintenance", "--events=400", "--output=" + dir.resolve("gen")),
+        err());
+    Path extra = dir.resolve("gen/maintenance/events-extra.jsonl");
+    Files.writeString(extra, "{\"reading_id\": \"r-x\"}\nnot json\n");
+
+    assertEquals(
+        0,
+        run(
+            "demo",
+            "--useCase=maintenance",
+            "--input=" + dir.resolve("gen/maintenance") + "/*.jsonl",
+            "--output=" + dir.resolve("demo")),
+        err());
+
+    assertTrue(out().contains("wrote 400 maintenance events"), out());
+    assertTrue(out().matches("(?s).*read\\s+402\\n.*events\\s+400 .*"), out());
+    assertTrue(out().matches("(?s).*dead letters\\s+2 .*"), out());
+  }
+}
