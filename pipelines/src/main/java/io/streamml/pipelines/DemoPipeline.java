@@ -13,6 +13,7 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The end-to-end demo: simulate (or read) events, parse and validate them, and write the valid
@@ -50,15 +51,22 @@ public final class DemoPipeline {
     parsed.failures().apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));
   }
 
-  /** Runs the demo to completion (bounded input) and reads back what it wrote. */
-  public static DemoSummary run(Options options) {
+  /**
+   * Runs the demo to completion (bounded input) and reads back what it wrote; null if the runner
+   * only prepared the job without running it.
+   */
+  public static @Nullable DemoSummary run(Options options) {
     FileSystems.setDefaultPipelineOptions(options);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options);
-    OutputFiles.deleteMatching(eventsPrefix(options) + "*");
-    OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+    if (options.getClearOutput()) {
+      OutputFiles.deleteMatching(eventsPrefix(options) + "*");
+      OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+    }
     long start = System.nanoTime();
-    pipeline.run().waitUntilFinish();
+    if (!PipelineRuns.runToCompletion(pipeline)) {
+      return null;
+    }
     return DemoSummary.read(options, (System.nanoTime() - start) / 1e9);
   }
 }

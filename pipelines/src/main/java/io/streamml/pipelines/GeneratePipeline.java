@@ -33,13 +33,17 @@ public final class GeneratePipeline {
         .apply("WriteEvents", WriteLines.to(eventsPrefix(options)));
   }
 
-  /** Generates the events and returns how many lines were written. */
+  /** Generates the events and returns how many lines were written (-1: job not run here). */
   public static long run(Options options) {
     FileSystems.setDefaultPipelineOptions(options);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options);
-    OutputFiles.deleteMatching(eventsPrefix(options) + "*");
-    pipeline.run().waitUntilFinish();
+    if (options.getClearOutput()) {
+      OutputFiles.deleteMatching(eventsPrefix(options) + "*");
+    }
+    if (!PipelineRuns.runToCompletion(pipeline)) {
+      return -1;
+    }
     return OutputFiles.countLines(eventsPrefix(options) + "*");
   }
 }

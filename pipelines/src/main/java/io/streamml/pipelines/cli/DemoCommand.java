@@ -1,6 +1,7 @@
 package io.streamml.pipelines.cli;
 
 import io.streamml.pipelines.DemoPipeline;
+import io.streamml.pipelines.DemoSummary;
 import java.io.PrintStream;
 
 final class DemoCommand implements Command<DemoPipeline.Options> {
@@ -28,6 +29,11 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
         options.getInput() == null ? "the simulator" : options.getInput(),
         options.getRunner().getSimpleName(),
         options.getOutput());
-    DemoPipeline.run(options).print(out);
+    DemoSummary summary = DemoPipeline.run(options);
+    if (summary == null) {
+      out.println("streamml demo: the runner prepared the job without running it; no results.");
+    } else {
+      summary.print(out);
+    }
   }
 }

@@ -23,6 +23,10 @@ final class GenerateCommand implements Command<GeneratePipeline.Options> {
   @Override
   public void run(GeneratePipeline.Options options, PrintStream out) {
     long written = GeneratePipeline.run(options);
+    if (written < 0) {
+      out.println("streamml generate: the runner prepared the job without running it.");
+      return;
+    }
     out.printf(
         "streamml generate: wrote %d %s events to %s*.jsonl%n",
         written, options.getUseCase(), GeneratePipeline.eventsPrefix(options));

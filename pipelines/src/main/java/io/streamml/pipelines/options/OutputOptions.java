@@ -12,4 +12,12 @@ public interface OutputOptions extends PipelineOptions {
   String getOutput();
 
   void setOutput(String value);
+
+  @Description(
+      "Delete the files an earlier run left in this command's output folders before writing, so"
+          + " the folders hold one run's results.")
+  @Default.Boolean(true)
+  Boolean getClearOutput();
+
+  void setClearOutput(Boolean value);
 }
