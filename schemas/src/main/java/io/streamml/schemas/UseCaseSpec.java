@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.streamml.schemas.features.FeatureDefinition;
+import io.streamml.schemas.features.FeatureSetSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +31,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
   "keyField",
   "eventTimeField",
   "labelField",
-  "fields"
+  "fields",
+  "features"
 })
 public final class UseCaseSpec implements Serializable {
 
@@ -40,6 +43,7 @@ public final class UseCaseSpec implements Serializable {
   private final String eventTimeField;
   private final @Nullable String labelField;
   private final List<FieldSpec> fields;
+  private final @Nullable FeatureSetSpec features;
   private transient @Nullable Schema eventSchema;
 
   @JsonCreator
@@ -50,7 +54,8 @@ public final class UseCaseSpec implements Serializable {
       @JsonProperty(value = "keyField", required = true) String keyField,
       @JsonProperty(value = "eventTimeField", required = true) String eventTimeField,
       @JsonProperty("labelField") @Nullable String labelField,
-      @JsonProperty(value = "fields", required = true) List<FieldSpec> fields) {
+      @JsonProperty(value = "fields", required = true) List<FieldSpec> fields,
+      @JsonProperty("features") @Nullable FeatureSetSpec features) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("A use-case spec needs a name");
     }
@@ -61,6 +66,7 @@ public final class UseCaseSpec implements Serializable {
     this.keyField = keyField;
     this.eventTimeField = eventTimeField;
     this.labelField = labelField;
+    this.features = features;
     validate();
   }
 
@@ -80,6 +86,38 @@ public final class UseCaseSpec implements Serializable {
     requireField(byName, "eventTimeField", eventTimeField, FieldSpec.Type.TIMESTAMP);
     if (labelField != null) {
       requireField(byName, "labelField", labelField, null);
+    }
+    if (features != null) {
+      validateFeatures(byName);
+    }
+  }
+
+  private void validateFeatures(Map<String, FieldSpec> byName) {
+    for (FeatureDefinition feature : features.definitions()) {
+      String input = feature.field();
+      if (input != null) {
+        FieldSpec field = byName.get(input);
+        if (field == null) {
+          throw invalid("feature '" + feature.name() + "' reads unknown field '" + input + "'");
+        }
+        if (feature.aggregation().needsNumericField() && !field.type().isNumeric()) {
+          throw invalid(
+              "feature '"
+                  + feature.name()
+                  + "' needs a numeric field, but '"
+                  + input
+                  + "' is "
+                  + field.type());
+        }
+      }
+      if (feature.filter() != null && !byName.containsKey(feature.filter().field())) {
+        throw invalid(
+            "feature '"
+                + feature.name()
+                + "' filters on unknown field '"
+                + feature.filter().field()
+                + "'");
+      }
     }
   }
 
@@ -136,6 +174,18 @@ public final class UseCaseSpec implements Serializable {
     return fields;
   }
 
+  /** The declared features, or null if the spec declares none. */
+  @JsonProperty("features")
+  public @Nullable FeatureSetSpec features() {
+    return features;
+  }
+
+  /** A copy of this spec with other features (e.g. an experiment's). */
+  public UseCaseSpec withFeatures(@Nullable FeatureSetSpec features) {
+    return new UseCaseSpec(
+        name, description, idField, keyField, eventTimeField, labelField, fields, features);
+  }
+
   public FieldSpec field(String fieldName) {
     for (FieldSpec field : fields) {
       if (field.name().equals(fieldName)) {
@@ -169,7 +219,8 @@ public final class UseCaseSpec implements Serializable {
         && keyField.equals(that.keyField)
         && eventTimeField.equals(that.eventTimeField)
         && Objects.equals(labelField, that.labelField)
-        && fields.equals(that.fields);
+        && fields.equals(that.fields)
+        && Objects.equals(features, that.features);
   }
 
   @Override
@@ -191,6 +242,7 @@ public final class UseCaseSpec implements Serializable {
     private @Nullable String eventTimeField;
     private @Nullable String labelField;
     private final List<FieldSpec> fields = new ArrayList<>();
+    private @Nullable FeatureSetSpec features;
 
     private Builder(String name) {
       this.name = name;
@@ -226,9 +278,14 @@ public final class UseCaseSpec implements Serializable {
       return this;
     }
 
+    public Builder features(FeatureSetSpec features) {
+      this.features = features;
+      return this;
+    }
+
     public UseCaseSpec build() {
       return new UseCaseSpec(
-          name, description, idField, keyField, eventTimeField, labelField, fields);
+          name, description, idField, keyField, eventTimeField, labelField, fields, features);
     }
   }
 }

@@ -1,0 +1,168 @@
+package io.streamml.transforms.features;
+
+import io.streamml.schemas.UseCaseSpec;
+import io.streamml.schemas.features.WindowSpec;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Per-window features: one FeatureVector per key per event-time window (tumbling, sliding or
+ * session), stamped at the window's end and labelled with the latest event's label.
+ *
+ * <p>Panes: one on-time pane when the watermark passes the window's end; with {@code
+ * earlyFiringSeconds}, speculative panes before it; with allowed lateness, a late pane per late
+ * event. Panes accumulate, so every pane holds the values over all events seen so far. Events later
+ * than the allowed lateness are dropped by the runner's windowing and counted in Beam's {@code
+ * droppedDueToLateness} metric.
+ */
+public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PCollection<Row>> {
+
+  private final UseCaseSpec spec;
+
+  private ExtractWindowFeatures(UseCaseSpec spec) {
+    this.spec = spec;
+  }
+
+  static ExtractWindowFeatures of(UseCaseSpec spec) {
+    return new ExtractWindowFeatures(spec);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> events) {
+    WindowSpec window = spec.features().window();
+    FeatureVectorRows vectors = new FeatureVectorRows(spec);
+    String keyField = spec.keyField();
+    return events
+        .apply(
+            "KeyByEntity",
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
+                .via((Row event) -> KV.of(event.getString(keyField), event)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(spec.eventSchema())))
+        .apply("IntoFeatureWindows", windowing(window))
+        .apply("AggregateFeatures", Combine.perKey(new FeatureCombineFn(spec)))
+        // Accumulators travel between workers only inside a combine; Java serialization keeps
+        // their sketch and Welford state exact, and needs no determinism (never a key).
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(FeatureAccumulator.class)))
+        .apply("ToFeatureVector", ParDo.of(new ToVectorFn(vectors)))
+        .setRowSchema(vectors.schema());
+  }
+
+  private static Window<KV<String, Row>> windowing(WindowSpec spec) {
+    WindowFn<Object, ?> windowFn;
+    switch (spec.type()) {
+      case TUMBLING:
+        windowFn = FixedWindows.of(Duration.standardSeconds(spec.sizeSeconds()));
+        break;
+      case SLIDING:
+        windowFn =
+            SlidingWindows.of(Duration.standardSeconds(spec.sizeSeconds()))
+                .every(Duration.standardSeconds(spec.periodSeconds()));
+        break;
+      default:
+        windowFn = Sessions.withGapDuration(Duration.standardSeconds(spec.gapSeconds()));
+        break;
+    }
+    AfterWatermark.AfterWatermarkEarlyAndLate trigger =
+        AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1));
+    Trigger withEarly =
+        spec.earlyFiringSeconds() == null
+            ? trigger
+            : trigger.withEarlyFirings(
+                AfterProcessingTime.pastFirstElementInPane()
+                    .plusDelayOf(Duration.standardSeconds(spec.earlyFiringSeconds())));
+    return Window.<KV<String, Row>>into(windowFn)
+        .triggering(withEarly)
+        .withAllowedLateness(Duration.standardSeconds(spec.allowedLatenessSeconds()))
+        .accumulatingFiredPanes();
+  }
+
+  private static final class FeatureCombineFn
+      extends Combine.CombineFn<Row, FeatureAccumulator, FeatureAccumulator> {
+    private final UseCaseSpec spec;
+
+    FeatureCombineFn(UseCaseSpec spec) {
+      this.spec = spec;
+    }
+
+    @Override
+    public FeatureAccumulator createAccumulator() {
+      return new FeatureAccumulator(spec);
+    }
+
+    @Override
+    public FeatureAccumulator addInput(FeatureAccumulator accumulator, Row event) {
+      accumulator.add(event);
+      return accumulator;
+    }
+
+    @Override
+    public FeatureAccumulator mergeAccumulators(Iterable<FeatureAccumulator> accumulators) {
+      FeatureAccumulator merged = createAccumulator();
+      accumulators.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public FeatureAccumulator extractOutput(FeatureAccumulator accumulator) {
+      return accumulator;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<FeatureAccumulator> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Row> inputCoder) {
+      return SerializableCoder.of(FeatureAccumulator.class);
+    }
+  }
+
+  private static final class ToVectorFn extends DoFn<KV<String, FeatureAccumulator>, Row> {
+    private final FeatureVectorRows vectors;
+    private final Counter computed = Metrics.counter("streamml.features", "vectors_computed");
+
+    ToVectorFn(FeatureVectorRows vectors) {
+      this.vectors = vectors;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, FeatureAccumulator> element,
+        BoundedWindow window,
+        OutputReceiver<Row> out) {
+      Instant end = window.maxTimestamp().plus(Duration.millis(1));
+      FeatureAccumulator accumulator = element.getValue();
+      out.output(
+          vectors.of(
+              element.getKey(),
+              null,
+              end,
+              accumulator.latestEvent(),
+              accumulator.extract(vectors.featuresSchema(), end.getMillis(), false)));
+      computed.inc();
+    }
+  }
+}
