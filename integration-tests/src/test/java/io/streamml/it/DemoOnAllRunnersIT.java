@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +33,8 @@ class DemoOnAllRunnersIT {
   @BeforeAll
   static void runOnDirect() throws Exception {
     Path out = demo("DirectRunner");
-    directEvents = sortedLines(out.resolve("events"));
-    directDeadLetters = withoutProcessingTime(sortedLines(out.resolve("dead-letters")));
+    directEvents = DemoOutput.sortedLines(out.resolve("events"));
+    directDeadLetters = withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters")));
     directCounts = counts(out);
   }
 
@@ -63,32 +60,12 @@ class DemoOnAllRunnersIT {
 
   /** The summary's count lines, which must be identical across runners. */
   private static String counts(Path out) {
-    Matcher read = Pattern.compile("read\\s+(\\d+)").matcher(lastOutput);
-    Matcher events = Pattern.compile("events\\s+(\\d+)").matcher(lastOutput);
-    Matcher dead = Pattern.compile("dead letters\\s+(\\d+)").matcher(lastOutput);
-    assertTrue(read.find() && events.find() && dead.find(), lastOutput);
-    assertEquals(EVENTS, Long.parseLong(read.group(1)), lastOutput);
-    assertEquals(
-        EVENTS, Long.parseLong(events.group(1)) + Long.parseLong(dead.group(1)), lastOutput);
-    return read.group() + " " + events.group() + " " + dead.group();
-  }
-
-  private static List<String> sortedLines(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith(".jsonl"))
-          .flatMap(DemoOnAllRunnersIT::lines)
-          .sorted()
-          .collect(Collectors.toList());
-    }
-  }
-
-  private static Stream<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file).stream();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    long read = DemoOutput.summaryCount(lastOutput, "read");
+    long events = DemoOutput.summaryCount(lastOutput, "events");
+    long deadLetters = DemoOutput.summaryCount(lastOutput, "dead letters");
+    assertEquals(EVENTS, read, lastOutput);
+    assertEquals(EVENTS, events + deadLetters, lastOutput);
+    return "read " + read + " events " + events + " dead letters " + deadLetters;
   }
 
   private static List<String> withoutProcessingTime(List<String> deadLetters) {
@@ -117,17 +94,19 @@ class DemoOnAllRunnersIT {
   void flinkMiniClusterWritesTheSameRecords() throws Exception {
     Path out = demo("FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
     assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, sortedLines(out.resolve("events")));
+    assertEquals(directEvents, DemoOutput.sortedLines(out.resolve("events")));
     assertEquals(
-        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+        directDeadLetters,
+        withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters"))));
   }
 
   @Test
   void sparkLocalWritesTheSameRecords() throws Exception {
     Path out = demo("SparkRunner", "--sparkMaster=local[2]");
     assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, sortedLines(out.resolve("events")));
+    assertEquals(directEvents, DemoOutput.sortedLines(out.resolve("events")));
     assertEquals(
-        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+        directDeadLetters,
+        withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters"))));
   }
 }

@@ -1,0 +1,101 @@
+package io.streamml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bounded demo submitted through the launcher to a real standalone Flink session cluster (a
+ * JobManager and a TaskManager in their own processes, as deployed), the way a user submits it: the
+ * runner jar is staged to the cluster and the job runs there, not in the client's JVM.
+ */
+class FlinkStandaloneClusterIT {
+
+  private static final int EVENTS = 3_000;
+  private static final long RUN_TIMEOUT_SECONDS = 150;
+
+  @TempDir static Path dir;
+
+  private static FlinkSessionCluster cluster;
+  private static StreammlLauncher.Run clusterRun;
+
+  @BeforeAll
+  static void startClusterAndRunDemoOnIt() throws Exception {
+    // Copied by the pom (maven-dependency-plugin); the processes' logs go beside it, in target/.
+    Path flinkLib =
+        Paths.get(
+            Objects.requireNonNull(
+                System.getProperty("flink.cluster.lib"), "system property flink.cluster.lib"));
+    cluster =
+        FlinkSessionCluster.start(
+            flinkLib, dir.resolve("flink"), flinkLib.getParent().resolve("logs"));
+    cluster.awaitTaskManagers(1, Duration.ofSeconds(90));
+    try {
+      clusterRun = demo("FlinkRunner", "--flinkMaster=" + cluster.flinkMaster());
+    } catch (AssertionError timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "\n" + cluster.logTails(), timedOut);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws InterruptedException {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static StreammlLauncher.Run demo(String runner, String... runnerFlags) throws Exception {
+    List<String> args = new ArrayList<>(List.of("demo", "--runner=" + runner));
+    args.addAll(List.of(runnerFlags));
+    args.addAll(
+        List.of("--events=" + EVENTS, "--malformedRate=0.03", "--output=" + output(runner)));
+    return StreammlLauncher.run(RUN_TIMEOUT_SECONDS, args.toArray(String[]::new));
+  }
+
+  private static Path output(String runner) {
+    return dir.resolve("out-" + runner);
+  }
+
+  /** The launcher's output and the cluster's logs: what explains a failure on the cluster. */
+  private static String diagnostics() {
+    return clusterRun.output + "\n" + cluster.logTails();
+  }
+
+  @Test
+  void demoSucceedsAndAccountsForEveryEvent() {
+    assertEquals(0, clusterRun.exitCode, diagnostics());
+    long read = DemoOutput.summaryCount(clusterRun.output, "read");
+    long events = DemoOutput.summaryCount(clusterRun.output, "events");
+    long deadLetters = DemoOutput.summaryCount(clusterRun.output, "dead letters");
+    assertEquals(EVENTS, read, diagnostics());
+    assertEquals(EVENTS, events + deadLetters, diagnostics());
+  }
+
+  @Test
+  void demoRanOnTheClusterAsOneFinishedJob() throws Exception {
+    assertEquals(0, clusterRun.exitCode, diagnostics());
+    JsonNode jobs = cluster.get("/jobs/overview").get("jobs");
+    assertEquals(1, jobs.size(), jobs + "\n" + diagnostics());
+    assertEquals("FINISHED", jobs.get(0).get("state").asText(), jobs + "\n" + diagnostics());
+  }
+
+  @Test
+  void eventsAreThoseTheDirectRunnerWrites() throws Exception {
+    assertEquals(0, clusterRun.exitCode, diagnostics());
+    StreammlLauncher.Run direct = demo("DirectRunner");
+    assertEquals(0, direct.exitCode, direct.output);
+    assertEquals(
+        DemoOutput.sortedLines(output("DirectRunner").resolve("events")),
+        DemoOutput.sortedLines(output("FlinkRunner").resolve("events")));
+  }
+}
