@@ -5,20 +5,23 @@ import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The end-to-end demo: simulate (or read) events, parse and validate them, and write the valid
- * events and the dead letters under {@code --output}. Later stages (features, scoring, drift) join
- * it as they land.
+ * The end-to-end demo: simulate (or read) events, parse and validate them, extract the use case's
+ * features, and write events, feature vectors and dead letters under {@code --output}. Later stages
+ * (scoring, drift) join it as they land.
  */
 public final class DemoPipeline {
 
@@ -35,6 +38,10 @@ public final class DemoPipeline {
     return OutputFiles.join(options.getOutput(), "events/part");
   }
 
+  public static String featuresPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "features/part");
+  }
+
   public static String deadLettersPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "dead-letters/part");
   }
@@ -48,7 +55,16 @@ public final class DemoPipeline {
             .apply("ReadEvents", read)
             .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
     parsed.output().apply("WriteEvents", WriteJsonLines.to(eventsPrefix(options)));
-    parsed.failures().apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));
+    PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());
+    if (spec.features() != null) {
+      WithFailures.Result<PCollection<Row>, Row> features =
+          parsed.output().apply("ExtractFeatures", WindowedFeatures.of(spec));
+      features.output().apply("WriteFeatures", WriteJsonLines.to(featuresPrefix(options)));
+      deadLetters = deadLetters.and(features.failures());
+    }
+    deadLetters
+        .apply("CollectDeadLetters", Flatten.pCollections())
+        .apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));
   }
 
   /**
@@ -62,6 +78,7 @@ public final class DemoPipeline {
     if (options.getClearOutput()) {
       OutputFiles.deleteMatching(eventsPrefix(options) + "*");
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+      OutputFiles.deleteMatching(featuresPrefix(options) + "*");
     }
     long start = System.nanoTime();
     if (!PipelineRuns.runToCompletion(pipeline)) {

@@ -17,16 +17,19 @@ public final class DemoSummary {
   private final DemoPipeline.Options options;
   private final double seconds;
   private final long events;
+  private final long featureVectors;
   private final Map<String, Long> deadLettersByStage;
 
   private DemoSummary(
       DemoPipeline.Options options,
       double seconds,
       long events,
+      long featureVectors,
       Map<String, Long> deadLettersByStage) {
     this.options = options;
     this.seconds = seconds;
     this.events = events;
+    this.featureVectors = featureVectors;
     this.deadLettersByStage = deadLettersByStage;
   }
 
@@ -36,7 +39,8 @@ public final class DemoSummary {
     OutputFiles.forEachLine(
         DemoPipeline.deadLettersPrefix(options) + "*",
         line -> byStage.merge(stageOf(line), 1L, Long::sum));
-    return new DemoSummary(options, seconds, events, byStage);
+    long vectors = OutputFiles.countLines(DemoPipeline.featuresPrefix(options) + "*");
+    return new DemoSummary(options, seconds, events, vectors, byStage);
   }
 
   private static String stageOf(String deadLetterJson) {
@@ -52,6 +56,10 @@ public final class DemoSummary {
     return events;
   }
 
+  public long featureVectors() {
+    return featureVectors;
+  }
+
   public long deadLetters() {
     return deadLettersByStage.values().stream().mapToLong(Long::longValue).sum();
   }
@@ -60,8 +68,11 @@ public final class DemoSummary {
     return deadLettersByStage;
   }
 
+  /** Records read: each became an event or was dead-lettered by parsing or validation. */
   public long read() {
-    return events + deadLetters();
+    return events
+        + deadLettersByStage.getOrDefault(DeadLetter.Stage.PARSE, 0L)
+        + deadLettersByStage.getOrDefault(DeadLetter.Stage.VALIDATE, 0L);
   }
 
   public void print(PrintStream out) {
@@ -70,6 +81,9 @@ public final class DemoSummary {
         options.getUseCase(), options.getRunner().getSimpleName(), seconds);
     out.printf("  %-16s %10d%n", "read", read());
     out.printf("  %-16s %10d  %s*.jsonl%n", "events", events, DemoPipeline.eventsPrefix(options));
+    out.printf(
+        "  %-16s %10d  %s*.jsonl%n",
+        "feature vectors", featureVectors, DemoPipeline.featuresPrefix(options));
     out.printf(
         "  %-16s %10d  %s*.jsonl%n",
         "dead letters", deadLetters(), DemoPipeline.deadLettersPrefix(options));
