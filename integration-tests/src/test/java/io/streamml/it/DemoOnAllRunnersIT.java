@@ -3,16 +3,8 @@ package io.streamml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoOnAllRunnersIT {
 
   private static final int EVENTS = 5_000;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @TempDir static Path output;
 
@@ -36,9 +27,9 @@ class DemoOnAllRunnersIT {
   @BeforeAll
   static void runOnDirect() throws Exception {
     Path out = demo("DirectRunner");
-    directEvents = sortedLines(out.resolve("events"));
-    directDeadLetters = withoutProcessingTime(sortedLines(out.resolve("dead-letters")));
-    directCounts = counts(out);
+    directEvents = DemoOutput.sortedEvents(out);
+    directDeadLetters = DemoOutput.sortedDeadLetters(out);
+    directCounts = lastCounts();
   }
 
   private static String lastOutput;
@@ -61,50 +52,9 @@ class DemoOnAllRunnersIT {
     return out;
   }
 
-  /** The summary's count lines, which must be identical across runners. */
-  private static String counts(Path out) {
-    Matcher read = Pattern.compile("read\\s+(\\d+)").matcher(lastOutput);
-    Matcher events = Pattern.compile("events\\s+(\\d+)").matcher(lastOutput);
-    Matcher dead = Pattern.compile("dead letters\\s+(\\d+)").matcher(lastOutput);
-    assertTrue(read.find() && events.find() && dead.find(), lastOutput);
-    assertEquals(EVENTS, Long.parseLong(read.group(1)), lastOutput);
-    assertEquals(
-        EVENTS, Long.parseLong(events.group(1)) + Long.parseLong(dead.group(1)), lastOutput);
-    return read.group() + " " + events.group() + " " + dead.group();
-  }
-
-  private static List<String> sortedLines(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith(".jsonl"))
-          .flatMap(DemoOnAllRunnersIT::lines)
-          .sorted()
-          .collect(Collectors.toList());
-    }
-  }
-
-  private static Stream<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file).stream();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<String> withoutProcessingTime(List<String> deadLetters) {
-    return deadLetters.stream()
-        .map(
-            line -> {
-              try {
-                ObjectNode node = (ObjectNode) MAPPER.readTree(line);
-                node.remove("processing_time");
-                return node.toString();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            })
-        .sorted()
-        .collect(Collectors.toList());
+  /** The counts the last run printed, checked to add up. */
+  private static String lastCounts() {
+    return DemoOutput.counts(lastOutput, EVENTS);
   }
 
   @Test
@@ -116,18 +66,16 @@ class DemoOnAllRunnersIT {
   @Test
   void flinkMiniClusterWritesTheSameRecords() throws Exception {
     Path out = demo("FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
-    assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, sortedLines(out.resolve("events")));
-    assertEquals(
-        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+    assertEquals(directCounts, lastCounts());
+    assertEquals(directEvents, DemoOutput.sortedEvents(out));
+    assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
   }
 
   @Test
   void sparkLocalWritesTheSameRecords() throws Exception {
     Path out = demo("SparkRunner", "--sparkMaster=local[2]");
-    assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, sortedLines(out.resolve("events")));
-    assertEquals(
-        directDeadLetters, withoutProcessingTime(sortedLines(out.resolve("dead-letters"))));
+    assertEquals(directCounts, lastCounts());
+    assertEquals(directEvents, DemoOutput.sortedEvents(out));
+    assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
   }
 }
