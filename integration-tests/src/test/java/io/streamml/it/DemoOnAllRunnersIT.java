@@ -3,13 +3,8 @@ package io.streamml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,19 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoOnAllRunnersIT {
 
   private static final int EVENTS = 5_000;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   @TempDir static Path output;
 
   private static List<String> directEvents;
   private static List<String> directDeadLetters;
+  private static List<String> directFeatures;
   private static String directCounts;
 
   @BeforeAll
   static void runOnDirect() throws Exception {
     Path out = demo("DirectRunner");
-    directEvents = DemoOutput.sortedLines(out.resolve("events"));
-    directDeadLetters = withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters")));
+    directEvents = DemoOutput.sortedEvents(out);
+    directDeadLetters = DemoOutput.sortedDeadLetters(out);
+    directFeatures = DemoOutput.sortedLines(out.resolve("features"));
     directCounts = counts(out);
   }
 
@@ -68,25 +63,10 @@ class DemoOnAllRunnersIT {
     return "read " + read + " events " + events + " dead letters " + deadLetters;
   }
 
-  private static List<String> withoutProcessingTime(List<String> deadLetters) {
-    return deadLetters.stream()
-        .map(
-            line -> {
-              try {
-                ObjectNode node = (ObjectNode) MAPPER.readTree(line);
-                node.remove("processing_time");
-                return node.toString();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            })
-        .sorted()
-        .collect(Collectors.toList());
-  }
-
   @Test
   void directRunnerAccountsForEveryRecord() {
     assertEquals(EVENTS, directEvents.size() + directDeadLetters.size());
+    assertEquals(directEvents.size(), directFeatures.size(), "one fraud vector per event");
     assertTrue(directDeadLetters.size() > 0, "the demo injects malformed records");
   }
 
@@ -94,19 +74,17 @@ class DemoOnAllRunnersIT {
   void flinkMiniClusterWritesTheSameRecords() throws Exception {
     Path out = demo("FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
     assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, DemoOutput.sortedLines(out.resolve("events")));
-    assertEquals(
-        directDeadLetters,
-        withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters"))));
+    assertEquals(directEvents, DemoOutput.sortedEvents(out));
+    assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
+    assertEquals(directFeatures, DemoOutput.sortedLines(out.resolve("features")));
   }
 
   @Test
   void sparkLocalWritesTheSameRecords() throws Exception {
     Path out = demo("SparkRunner", "--sparkMaster=local[2]");
     assertEquals(directCounts, counts(out));
-    assertEquals(directEvents, DemoOutput.sortedLines(out.resolve("events")));
-    assertEquals(
-        directDeadLetters,
-        withoutProcessingTime(DemoOutput.sortedLines(out.resolve("dead-letters"))));
+    assertEquals(directEvents, DemoOutput.sortedEvents(out));
+    assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
+    assertEquals(directFeatures, DemoOutput.sortedLines(out.resolve("features")));
   }
 }

@@ -32,4 +32,13 @@ final class FreePorts {
       }
     }
   }
+
+  /** One free loopback port (see {@link #onLoopback}). */
+  static int next() {
+    try {
+      return onLoopback(1)[0];
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("No free loopback port", e);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code ./streamml <args>} as users do, in its own process, with a time limit. */
@@ -31,16 +32,23 @@ final class StreammlLauncher {
   }
 
   static Run run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    return run(Map.of(), timeoutSeconds, args);
+  }
+
+  /** As {@link #run(long, String...)}, with {@code environment} added to this JVM's variables. */
+  static Run run(Map<String, String> environment, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(root().resolve("streamml").toString());
     command.addAll(Arrays.asList(args));
     Path log = Files.createTempFile("streamml-it", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(root().toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
