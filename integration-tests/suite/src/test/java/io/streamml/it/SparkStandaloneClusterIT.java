@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bounded demo submitted through the launcher to a real Spark 3.5 standalone cluster, as users
  * submit to one: a master, a worker and its executors in their own JVMs on loopback, started from
- * Spark's jars (copied to {@code target/spark-home} by the build). It must write the same records
- * as the Direct runner, with every task succeeding at its first attempt.
+ * Spark's jars (copied to {@code integration-tests/cluster-spark/target/spark-home} by the build).
+ * It must write the same records as the Direct runner, with every task succeeding at its first
+ * attempt.
  */
 class SparkStandaloneClusterIT {
 

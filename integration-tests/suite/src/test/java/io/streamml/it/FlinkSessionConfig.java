@@ -45,7 +45,8 @@ final class FlinkSessionConfig {
   private static final int TM_TASK_HEAP = 384;
   private static final int TM_FRAMEWORK_OFF_HEAP = 128;
   private static final int TM_TASK_OFF_HEAP = 0;
-  private static final int TM_NETWORK = 128;
+  // The demo's batch job shuffles several times; each exchange needs its own buffers.
+  private static final int TM_NETWORK = 320;
   private static final int TM_MANAGED = 128;
   private static final int TM_METASPACE = 256;
   private static final int TM_OVERHEAD = 192;
