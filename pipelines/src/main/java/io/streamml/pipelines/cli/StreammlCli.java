@@ -16,7 +16,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class StreammlCli {
 
   private static final List<Command<?>> COMMANDS =
-      List.of(new DemoCommand(), new GenerateCommand());
+      List.of(new DemoCommand(), new GenerateCommand(), new BenchFeaturesCommand());
 
   private StreammlCli() {}
 

@@ -1,6 +1,5 @@
 package io.streamml.transforms.sim;
 
-import io.streamml.schemas.RowJsonCodec;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
@@ -10,7 +9,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.joda.time.Duration;
 
 /**
@@ -36,7 +34,7 @@ public final class SimulateEvents extends PTransform<PBegin, PCollection<String>
 
   @Override
   public PCollection<String> expand(PBegin input) {
-    EventSimulator simulator = EventSimulator.create(config);
+    SimulatedEventSource source = new SimulatedEventSource(config);
     GenerateSequence indices = GenerateSequence.from(0);
     if (config.numEvents() != null) {
       indices = indices.to(config.numEvents());
@@ -52,45 +50,32 @@ public final class SimulateEvents extends PTransform<PBegin, PCollection<String>
       // The bounded counting source splits well; events get their timestamps from the DoFn.
       return input
           .apply("GenerateIndices", indices)
-          .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(simulator, config)))
+          .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(source)))
           .setCoder(StringUtf8Coder.of());
     }
     // Unbounded: index timestamps are event-time lower bounds, so the watermark follows them.
     return input
-        .apply("GenerateIndices", indices.withTimestampFn(simulator::timeLowerBound))
-        .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(simulator, config)))
+        .apply("GenerateIndices", indices.withTimestampFn(source::timeLowerBound))
+        .apply("GenerateEventJson", ParDo.of(new GenerateEventFn(source)))
         .setCoder(StringUtf8Coder.of());
   }
 
   private static final class GenerateEventFn extends DoFn<Long, String> {
-    private final EventSimulator simulator;
-    private final SimulatorConfig config;
-    private final RowJsonCodec codec;
-    private final MalformedRecords malformed;
+    private final SimulatedEventSource source;
     private final Counter generated = Metrics.counter("streamml.simulator", "events_generated");
     private final Counter corrupted = Metrics.counter("streamml.simulator", "malformed_generated");
 
-    GenerateEventFn(EventSimulator simulator, SimulatorConfig config) {
-      this.simulator = simulator;
-      this.config = config;
-      this.codec = RowJsonCodec.of(simulator.spec().eventSchema());
-      this.malformed = new MalformedRecords(simulator.spec());
+    GenerateEventFn(SimulatedEventSource source) {
+      this.source = source;
     }
 
     @ProcessElement
     public void process(@Element Long index, OutputReceiver<String> out) {
-      Row event = simulator.event(index);
-      String json = codec.toJson(event);
-      if (config.malformedRate() > 0) {
-        java.util.SplittableRandom random = SimRandom.of(config.seed(), "malformed", index);
-        if (random.nextDouble() < config.malformedRate()) {
-          json = malformed.corrupt(json, random);
-          corrupted.inc();
-        }
+      if (source.isMalformed(index)) {
+        corrupted.inc();
       }
       generated.inc();
-      out.outputWithTimestamp(
-          json, event.getDateTime(simulator.spec().eventTimeField()).toInstant());
+      out.outputWithTimestamp(source.record(index), source.eventTime(index));
     }
   }
 }

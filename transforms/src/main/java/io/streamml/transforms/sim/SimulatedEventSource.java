@@ -1,0 +1,64 @@
+package io.streamml.transforms.sim;
+
+import io.streamml.schemas.RowJsonCodec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+
+/**
+ * Simulated raw records as JSON text, each a pure function of the config and its index: the valid
+ * event, or (for the configured share) a malformed version of it. Shared by {@link SimulateEvents}
+ * and by in-memory uses such as benchmarks' plain-Java baselines.
+ */
+public final class SimulatedEventSource implements Serializable {
+
+  private final SimulatorConfig config;
+  private final EventSimulator simulator;
+  private final RowJsonCodec codec;
+  private final MalformedRecords malformed;
+
+  public SimulatedEventSource(SimulatorConfig config) {
+    this.config = config;
+    this.simulator = EventSimulator.create(config);
+    this.codec = RowJsonCodec.of(simulator.spec().eventSchema());
+    this.malformed = new MalformedRecords(simulator.spec());
+  }
+
+  /** The raw record with this index (malformed for the configured share of indices). */
+  public String record(long index) {
+    String json = codec.toJson(simulator.event(index));
+    if (isMalformed(index)) {
+      SplittableRandom random = SimRandom.of(config.seed(), "malformed", index);
+      random.nextDouble();
+      json = malformed.corrupt(json, random);
+    }
+    return json;
+  }
+
+  public boolean isMalformed(long index) {
+    return config.malformedRate() > 0
+        && SimRandom.of(config.seed(), "malformed", index).nextDouble() < config.malformedRate();
+  }
+
+  /** The event time of record {@code index} (that of the event it was made from). */
+  public Instant eventTime(long index) {
+    Row event = simulator.event(index);
+    return event.getDateTime(simulator.spec().eventTimeField()).toInstant();
+  }
+
+  Instant timeLowerBound(long index) {
+    return simulator.timeLowerBound(index);
+  }
+
+  /** Records {@code 0 .. count-1}, in index order. */
+  public List<String> records(long count) {
+    List<String> records = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      records.add(record(i));
+    }
+    return records;
+  }
+}
