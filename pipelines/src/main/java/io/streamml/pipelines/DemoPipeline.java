@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
@@ -30,7 +31,11 @@ public final class DemoPipeline {
 
   /** The demo's flags. */
   public interface Options
-      extends UseCaseOptions, EventSourceOptions, SimulatorOptions, OutputOptions {}
+      extends UseCaseOptions,
+          EventSourceOptions,
+          SimulatorOptions,
+          EnrichmentOptions,
+          OutputOptions {}
 
   private DemoPipeline() {}
 
@@ -58,7 +63,8 @@ public final class DemoPipeline {
     PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());
     if (spec.features() != null) {
       WithFailures.Result<PCollection<Row>, Row> features =
-          parsed.output().apply("ExtractFeatures", WindowedFeatures.of(spec));
+          EventInputs.enrich(parsed.output(), spec, options)
+              .apply("ExtractFeatures", WindowedFeatures.of(spec));
       features.output().apply("WriteFeatures", WriteJsonLines.to(featuresPrefix(options)));
       deadLetters = deadLetters.and(features.failures());
     }

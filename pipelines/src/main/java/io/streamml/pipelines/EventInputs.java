@@ -1,10 +1,12 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
+import io.streamml.transforms.ingest.EnrichEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.nio.file.Paths;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
@@ -77,6 +81,30 @@ public final class EventInputs {
             options.getShiftFrom() == null ? null : time("--shiftFrom", options.getShiftFrom()))
         .withMalformedRate(malformedRate)
         .withEntities(options.getEntities());
+  }
+
+  /**
+   * Joins the spec's reference tables to parsed events, if it declares any; paths from {@code
+   * --referenceData=name=path,...} override the spec's.
+   */
+  public static PCollection<Row> enrich(
+      PCollection<Row> events, UseCaseSpec spec, EnrichmentOptions options) {
+    if (spec.enrichments().isEmpty()) {
+      return events;
+    }
+    EnrichEvents enrich = EnrichEvents.of(spec);
+    String pairs = options.getReferenceData();
+    if (pairs != null) {
+      for (String pair : pairs.split(",")) {
+        String[] nameAndPath = pair.split("=", 2);
+        if (nameAndPath.length != 2) {
+          throw new IllegalArgumentException(
+              "--referenceData wants name=path pairs, not '" + pair + "'");
+        }
+        enrich = enrich.withReferencePath(nameAndPath[0].trim(), nameAndPath[1].trim());
+      }
+    }
+    return events.apply("EnrichEvents", enrich);
   }
 
   private static Instant time(String flag, String value) {

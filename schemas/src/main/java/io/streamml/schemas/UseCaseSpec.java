@@ -32,6 +32,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
   "eventTimeField",
   "labelField",
   "fields",
+  "enrichments",
   "features"
 })
 public final class UseCaseSpec implements Serializable {
@@ -43,8 +44,10 @@ public final class UseCaseSpec implements Serializable {
   private final String eventTimeField;
   private final @Nullable String labelField;
   private final List<FieldSpec> fields;
+  private final List<EnrichmentSpec> enrichments;
   private final @Nullable FeatureSetSpec features;
   private transient @Nullable Schema eventSchema;
+  private transient @Nullable Schema enrichedSchema;
 
   @JsonCreator
   public UseCaseSpec(
@@ -55,6 +58,7 @@ public final class UseCaseSpec implements Serializable {
       @JsonProperty(value = "eventTimeField", required = true) String eventTimeField,
       @JsonProperty("labelField") @Nullable String labelField,
       @JsonProperty(value = "fields", required = true) List<FieldSpec> fields,
+      @JsonProperty("enrichments") @Nullable List<EnrichmentSpec> enrichments,
       @JsonProperty("features") @Nullable FeatureSetSpec features) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("A use-case spec needs a name");
@@ -66,6 +70,7 @@ public final class UseCaseSpec implements Serializable {
     this.keyField = keyField;
     this.eventTimeField = eventTimeField;
     this.labelField = labelField;
+    this.enrichments = enrichments == null ? List.of() : List.copyOf(enrichments);
     this.features = features;
     validate();
   }
@@ -87,8 +92,24 @@ public final class UseCaseSpec implements Serializable {
     if (labelField != null) {
       requireField(byName, "labelField", labelField, null);
     }
+    Map<String, FieldSpec> enriched = new LinkedHashMap<>(byName);
+    for (EnrichmentSpec enrichment : enrichments) {
+      if (!byName.containsKey(enrichment.lookupField())) {
+        throw invalid(
+            "enrichment '"
+                + enrichment.name()
+                + "' looks up unknown field '"
+                + enrichment.lookupField()
+                + "'");
+      }
+      for (FieldSpec field : enrichment.fields()) {
+        if (enriched.put(field.name(), field) != null) {
+          throw invalid("enrichment '" + enrichment.name() + "' adds '" + field.name() + "' twice");
+        }
+      }
+    }
     if (features != null) {
-      validateFeatures(byName);
+      validateFeatures(enriched);
     }
   }
 
@@ -180,10 +201,36 @@ public final class UseCaseSpec implements Serializable {
     return features;
   }
 
+  /** Reference data joined to each event before features, in order. */
+  @JsonProperty("enrichments")
+  public List<EnrichmentSpec> enrichments() {
+    return enrichments;
+  }
+
   /** A copy of this spec with other features (e.g. an experiment's). */
   public UseCaseSpec withFeatures(@Nullable FeatureSetSpec features) {
     return new UseCaseSpec(
-        name, description, idField, keyField, eventTimeField, labelField, fields, features);
+        name,
+        description,
+        idField,
+        keyField,
+        eventTimeField,
+        labelField,
+        fields,
+        enrichments,
+        features);
+  }
+
+  /** The schema of an event after enrichment: its fields, then each enrichment's fields. */
+  public Schema enrichedSchema() {
+    Schema schema = enrichedSchema;
+    if (schema == null) {
+      Schema.Builder builder = Schema.builder().addFields(eventSchema().getFields());
+      enrichments.forEach(e -> builder.addFields(e.addedFields()));
+      schema = builder.build();
+      enrichedSchema = schema;
+    }
+    return schema;
   }
 
   public FieldSpec field(String fieldName) {
@@ -220,6 +267,7 @@ public final class UseCaseSpec implements Serializable {
         && eventTimeField.equals(that.eventTimeField)
         && Objects.equals(labelField, that.labelField)
         && fields.equals(that.fields)
+        && enrichments.equals(that.enrichments)
         && Objects.equals(features, that.features);
   }
 
@@ -242,6 +290,7 @@ public final class UseCaseSpec implements Serializable {
     private @Nullable String eventTimeField;
     private @Nullable String labelField;
     private final List<FieldSpec> fields = new ArrayList<>();
+    private final List<EnrichmentSpec> enrichments = new ArrayList<>();
     private @Nullable FeatureSetSpec features;
 
     private Builder(String name) {
@@ -278,6 +327,11 @@ public final class UseCaseSpec implements Serializable {
       return this;
     }
 
+    public Builder enrichment(EnrichmentSpec enrichment) {
+      enrichments.add(enrichment);
+      return this;
+    }
+
     public Builder features(FeatureSetSpec features) {
       this.features = features;
       return this;
@@ -285,7 +339,15 @@ public final class UseCaseSpec implements Serializable {
 
     public UseCaseSpec build() {
       return new UseCaseSpec(
-          name, description, idField, keyField, eventTimeField, labelField, fields, features);
+          name,
+          description,
+          idField,
+          keyField,
+          eventTimeField,
+          labelField,
+          fields,
+          enrichments,
+          features);
     }
   }
 }

@@ -3,6 +3,10 @@ package io.streamml.pipelines.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamml.schemas.UseCaseSpecs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -113,5 +117,54 @@ class StreammlCliTest {
     assertTrue(out().contains("wrote 400 maintenance events"), out());
     assertTrue(out().matches("(?s).*read\\s+402\\n.*events\\s+400 .*"), out());
     assertTrue(out().matches("(?s).*dead letters\\s+2 .*"), out());
+  }
+
+  @Test
+  void demoJoinsReferenceDataGivenOnTheCommandLine(@TempDir Path dir) throws Exception {
+    assertEquals(0, run("generate", "--events=300", "--output=" + dir.resolve("gen")), err());
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode spec =
+        (ObjectNode) mapper.readTree(UseCaseSpecs.toJson(UseCaseSpecs.builtIn(UseCaseSpecs.FRAUD)));
+    spec.put("name", "fraud-enriched");
+    spec.putArray("enrichments")
+        .add(
+            mapper.readTree(
+                "{\"name\": \"merchant_risk\", \"lookupField\": \"merchant_id\","
+                    + " \"fields\": [{\"name\": \"merchant_risk\", \"type\": \"DOUBLE\"}],"
+                    + " \"defaults\": {\"merchant_risk\": 0.25}}"));
+    ((ArrayNode) spec.get("features").get("definitions"))
+        .add(
+            mapper.readTree(
+                "{\"name\": \"merchant_risk\", \"aggregation\": \"VALUE\","
+                    + " \"field\": \"merchant_risk\"}"));
+    Path specFile = dir.resolve("spec.json");
+    Files.writeString(specFile, spec.toString());
+    Path merchants = dir.resolve("merchants.jsonl");
+    Files.writeString(merchants, "{\"merchant_id\": \"m-0001\", \"merchant_risk\": 0.75}\n");
+
+    assertEquals(
+        0,
+        run(
+            "demo",
+            "--useCaseSpec=" + specFile,
+            "--input=" + dir.resolve("gen/fraud") + "/*.jsonl",
+            "--referenceData=merchant_risk=" + merchants,
+            "--output=" + dir.resolve("demo")),
+        err());
+
+    String features;
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("demo/features"))) {
+      features = files.map(f -> readString(f)).reduce("", String::concat);
+    }
+    assertTrue(features.contains("\"merchant_risk\":0.25"), "unmatched merchants get the default");
+    assertEquals(300, features.lines().count(), "one vector per event");
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -82,6 +83,8 @@ public final class ExtractTrailingFeatures
   public WithFailures.Result<PCollection<Row>, Row> expand(PCollection<Row> events) {
     TrailingFeatureCalculator calculator = new TrailingFeatureCalculator(spec);
     String keyField = spec.keyField();
+    // Events as parsed, or enriched: whatever schema they arrive with.
+    Schema eventSchema = events.getSchema();
     PCollection<KV<String, Row>> keyed =
         events
             .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
@@ -90,7 +93,7 @@ public final class ExtractTrailingFeatures
                 MapElements.into(
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
                     .via((Row event) -> KV.of(event.getString(keyField), event)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(spec.eventSchema())));
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(eventSchema)));
     if (events.isBounded() == PCollection.IsBounded.BOUNDED) {
       // All events are known: sort each key's events once instead of waiting on timers. Keys
       // are grouped in shards, not one by one, so runners that pay per key group (the Direct
@@ -105,7 +108,7 @@ public final class ExtractTrailingFeatures
                       .via(
                           (KV<String, Row> kv) ->
                               KV.of(Math.floorMod(kv.getKey().hashCode(), shards), kv.getValue())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(spec.eventSchema())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(eventSchema)))
               .apply("GroupEventsByShard", GroupByKey.create())
               .apply("ComputeTrailingFeaturesInBatch", ParDo.of(new BatchFn(calculator, keyField)))
               .setRowSchema(calculator.vectors().schema());
@@ -118,7 +121,7 @@ public final class ExtractTrailingFeatures
     PCollectionTuple out =
         keyed.apply(
             "ComputeTrailingFeatures",
-            ParDo.of(new TrailingFeaturesFn(spec, calculator, deadLetterTag))
+            ParDo.of(new TrailingFeaturesFn(spec, eventSchema, calculator, deadLetterTag))
                 .withOutputTags(featureTag, TupleTagList.of(deadLetterTag)));
     return WithFailures.Result.of(
         out.get(featureTag).setRowSchema(calculator.vectors().schema()),
@@ -189,15 +192,18 @@ public final class ExtractTrailingFeatures
     private final TimerSpec expireSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
     TrailingFeaturesFn(
-        UseCaseSpec spec, TrailingFeatureCalculator calculator, TupleTag<Row> deadLetters) {
+        UseCaseSpec spec,
+        Schema eventSchema,
+        TrailingFeatureCalculator calculator,
+        TupleTag<Row> deadLetters) {
       this.spec = spec;
       this.calculator = calculator;
       this.deadLetters = deadLetters;
-      this.codec = RowJsonCodec.of(spec.eventSchema());
+      this.codec = RowJsonCodec.of(eventSchema);
       this.lateness = spec.features().allowedLatenessSeconds() * 1000;
       this.retention = spec.features().longestWindowSeconds() * 1000 + lateness;
-      this.pendingSpec = StateSpecs.bag(SchemaCoder.of(spec.eventSchema()));
-      this.historySpec = StateSpecs.bag(SchemaCoder.of(spec.eventSchema()));
+      this.pendingSpec = StateSpecs.bag(SchemaCoder.of(eventSchema));
+      this.historySpec = StateSpecs.bag(SchemaCoder.of(eventSchema));
     }
 
     @ProcessElement

@@ -62,7 +62,7 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
             "KeyByEntity",
             MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
                 .via((Row event) -> KV.of(event.getString(keyField), event)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(spec.eventSchema())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(events.getSchema())))
         .apply("IntoFeatureWindows", windowing(window))
         .apply("AggregateFeatures", Combine.perKey(new FeatureCombineFn(spec)))
         // Accumulators travel between workers only inside a combine; Java serialization keeps
