@@ -1,11 +1,8 @@
 package io.streamml.pipelines;
 
-import java.io.BufferedReader;
+import io.streamml.transforms.io.FileLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,16 +37,7 @@ public final class OutputFiles {
   /** Calls {@code lineConsumer} with every line of every file matching {@code pattern}. */
   public static void forEachLine(String pattern, Consumer<String> lineConsumer) {
     try {
-      MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
-      for (MatchResult.Metadata file : match.metadata()) {
-        try (BufferedReader reader =
-            new BufferedReader(
-                new InputStreamReader(
-                    Channels.newInputStream(FileSystems.open(file.resourceId())),
-                    StandardCharsets.UTF_8))) {
-          reader.lines().forEach(lineConsumer);
-        }
-      }
+      FileLines.forEachLine(pattern, EmptyMatchTreatment.ALLOW, lineConsumer);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read output " + pattern, e);
     }

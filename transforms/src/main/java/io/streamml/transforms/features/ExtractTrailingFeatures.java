@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -88,12 +87,7 @@ public final class ExtractTrailingFeatures
     PCollection<KV<String, Row>> keyed =
         events
             .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
-            .apply(
-                "KeyByEntity",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
-                    .via((Row event) -> KV.of(event.getString(keyField), event)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(eventSchema)));
+            .apply("KeyByEntity", new KeyByEntity(keyField));
     if (events.isBounded() == PCollection.IsBounded.BOUNDED) {
       // All events are known: sort each key's events once instead of waiting on timers. Keys
       // are grouped in shards, not one by one, so runners that pay per key group (the Direct

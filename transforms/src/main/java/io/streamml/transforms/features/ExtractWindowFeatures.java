@@ -7,10 +7,8 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
@@ -26,7 +24,6 @@ import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -56,13 +53,8 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
   public PCollection<Row> expand(PCollection<Row> events) {
     WindowSpec window = spec.features().window();
     FeatureVectorRows vectors = new FeatureVectorRows(spec);
-    String keyField = spec.keyField();
     return events
-        .apply(
-            "KeyByEntity",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
-                .via((Row event) -> KV.of(event.getString(keyField), event)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(events.getSchema())))
+        .apply("KeyByEntity", new KeyByEntity(spec.keyField()))
         .apply("IntoFeatureWindows", windowing(window))
         .apply("AggregateFeatures", Combine.perKey(new FeatureCombineFn(spec)))
         // Accumulators travel between workers only inside a combine; Java serialization keeps

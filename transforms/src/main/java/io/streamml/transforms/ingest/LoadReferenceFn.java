@@ -2,16 +2,11 @@ package io.streamml.transforms.ingest;
 
 import io.streamml.schemas.EnrichmentSpec;
 import io.streamml.schemas.RowJsonCodec;
-import java.io.BufferedReader;
+import io.streamml.transforms.io.FileLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -39,16 +34,12 @@ final class LoadReferenceFn<T> extends DoFn<T, Map<String, Row>> {
   @ProcessElement
   public void process(OutputReceiver<Map<String, Row>> out) throws IOException {
     Map<String, Row> table = new HashMap<>();
-    MatchResult match = FileSystems.match(path, EmptyMatchTreatment.DISALLOW);
-    for (MatchResult.Metadata file : match.metadata()) {
-      try (BufferedReader reader =
-          new BufferedReader(
-              new InputStreamReader(
-                  Channels.newInputStream(FileSystems.open(file.resourceId())),
-                  StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+    FileLines.forEachLine(
+        path,
+        EmptyMatchTreatment.DISALLOW,
+        line -> {
           if (line.isBlank()) {
-            continue;
+            return;
           }
           try {
             Row row = codec.parse(line);
@@ -57,9 +48,7 @@ final class LoadReferenceFn<T> extends DoFn<T, Map<String, Row>> {
           } catch (RuntimeException e) {
             invalid.inc();
           }
-        }
-      }
-    }
+        });
     out.output(table);
   }
 }
