@@ -90,6 +90,8 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
     return Window.<KV<String, Row>>into(windowFn)
         .triggering(withEarly)
         .withAllowedLateness(Duration.standardSeconds(spec.allowedLatenessSeconds()))
+        // An on-time pane with nothing new would repeat (or, empty, invent) a vector.
+        .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
         .accumulatingFiredPanes();
   }
 
@@ -147,6 +149,9 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
         OutputReceiver<Row> out) {
       Instant end = window.maxTimestamp().plus(Duration.millis(1));
       FeatureAccumulator accumulator = element.getValue();
+      if (accumulator.latestEvent() == null) {
+        return; // a pane of no events describes nothing
+      }
       out.output(
           vectors.of(
               element.getKey(),

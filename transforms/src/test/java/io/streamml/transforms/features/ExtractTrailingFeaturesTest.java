@@ -10,6 +10,7 @@ import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.features.Aggregation;
 import io.streamml.schemas.features.FeatureDefinition;
 import io.streamml.schemas.features.FeatureSetSpec;
+import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -19,6 +20,9 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.testing.UsesStatefulParDo;
+import org.apache.beam.sdk.testing.UsesTestStream;
+import org.apache.beam.sdk.testing.UsesTimersInParDo;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
@@ -27,6 +31,7 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.experimental.categories.Category;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
@@ -92,6 +97,7 @@ public class ExtractTrailingFeaturesTest {
   }
 
   @Test
+  @Category({UsesTestStream.class, UsesStatefulParDo.class, UsesTimersInParDo.class})
   public void streamWithOutOfOrderArrivalGivesExactlyTheBatchVectors() {
     List<Row> events = randomEvents(300, 11);
     List<Row> byTime = new ArrayList<>(events);
@@ -132,6 +138,12 @@ public class ExtractTrailingFeaturesTest {
   }
 
   @Test
+  @Category({
+    UsesTestStream.class,
+    UsesStatefulParDo.class,
+    UsesTimersInParDo.class,
+    NeedsWatermarkBeforeNextElement.class
+  })
   public void lateEventWithinAllowedLatenessSeesOnlyEarlierEvents() {
     Row first = event(SPEC, "a", "c1", 10, "DE", "pos", 10);
     Row second = event(SPEC, "b", "c1", 20, "FR", "pos", 100);
@@ -156,6 +168,12 @@ public class ExtractTrailingFeaturesTest {
   }
 
   @Test
+  @Category({
+    UsesTestStream.class,
+    UsesStatefulParDo.class,
+    UsesTimersInParDo.class,
+    NeedsWatermarkBeforeNextElement.class
+  })
   public void eventLaterThanAllowedLatenessGoesToDeadLetters() {
     Row processed = event(SPEC, "a", "c1", 10, "DE", "pos", 1_000);
     Row tooLate = event(SPEC, "b", "c1", 20, "FR", "pos", 900);
@@ -189,6 +207,7 @@ public class ExtractTrailingFeaturesTest {
   }
 
   @Test
+  @Category({UsesTestStream.class, UsesStatefulParDo.class, UsesTimersInParDo.class})
   public void eventsOutsideTheWindowAreForgottenAfterAGap() {
     Row old = event(SPEC, "a", "c1", 500, "DE", "pos", 0);
     Row muchLater = event(SPEC, "b", "c1", 7, "FR", "pos", 4 * 3600);

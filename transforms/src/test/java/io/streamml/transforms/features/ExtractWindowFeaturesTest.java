@@ -16,6 +16,8 @@ import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.testing.UsesTestStream;
+import org.apache.beam.sdk.testing.UsesTestStreamWithProcessingTime;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -25,11 +27,13 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.experimental.categories.Category;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
 /** Per-window features under TestStream: early, on-time, late-but-allowed and too-late input. */
 @RunWith(JUnit4.class)
+@Category(UsesTestStream.class)
 public class ExtractWindowFeaturesTest {
 
   private static final FeatureDefinition[] FEATURES = {
@@ -73,6 +77,7 @@ public class ExtractWindowFeaturesTest {
   }
 
   @Test
+  @Category(UsesTestStreamWithProcessingTime.class)
   public void panesAreEarlyOnTimeAndLateAndTooLateInputIsDropped() {
     UseCaseSpec spec =
         spec(WindowSpec.tumbling(60).withAllowedLatenessSeconds(120).withEarlyFiringSeconds(10));
