@@ -15,6 +15,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
@@ -64,6 +65,9 @@ public final class ExtractTrailingFeatures
 
   /** Groups of keys bounded input is featurised in; enough for any cluster's parallelism. */
   static final int BATCH_SHARDS = 256;
+
+  /** Distribution of events kept per key after each flush: shows state stays bounded. */
+  public static final String HISTORY_SIZE_METRIC = "history_events_per_key";
 
   /** Stage name on dead letters of events too late to featurise. */
   public static final String STAGE = "features";
@@ -166,6 +170,8 @@ public final class ExtractTrailingFeatures
     private final long retention;
     private final Counter computed = Metrics.counter("streamml.features", "vectors_computed");
     private final Counter tooLate = Metrics.counter("streamml.features", "events_too_late");
+    private final Distribution historySize =
+        Metrics.distribution("streamml.features", HISTORY_SIZE_METRIC);
 
     @StateId("pending")
     private final StateSpec<BagState<Row>> pendingSpec;
@@ -288,6 +294,7 @@ public final class ExtractTrailingFeatures
       }
       history.clear();
       kept.forEach(history::add);
+      historySize.update(kept.size());
       Long processed = frontier.read();
       long newFrontier = processed == null ? now : Math.max(processed, now);
       frontier.write(newFrontier);

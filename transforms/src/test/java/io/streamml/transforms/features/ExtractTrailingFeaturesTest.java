@@ -238,6 +238,37 @@ public class ExtractTrailingFeaturesTest {
     pipeline.run();
   }
 
+  @Test
+  @Category({UsesTestStream.class, UsesStatefulParDo.class, UsesTimersInParDo.class})
+  public void stateKeepsOnlyTheLongestWindowPlusLatenessOfHistory() {
+    // One event every 10 minutes for 10 hours; the longest window is 1 h, lateness 60 s.
+    TestStream.Builder<Row> stream = TestStream.create(SchemaCoder.of(SPEC.eventSchema()));
+    for (int i = 0; i < 60; i++) {
+      Row e = event(SPEC, String.format("e%02d", i), "c1", 1, "DE", "pos", i * 600L);
+      stream = stream.addElements(at(e)).advanceWatermarkTo(T0.plus((i * 600L + 1) * 1000));
+    }
+    pipeline.apply(stream.advanceWatermarkToInfinity()).apply(ExtractTrailingFeatures.of(SPEC));
+
+    org.apache.beam.sdk.PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    org.apache.beam.sdk.metrics.DistributionResult history =
+        result
+            .metrics()
+            .queryMetrics(
+                org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                    .addNameFilter(
+                        org.apache.beam.sdk.metrics.MetricNameFilter.named(
+                            "streamml.features", ExtractTrailingFeatures.HISTORY_SIZE_METRIC))
+                    .build())
+            .getDistributions()
+            .iterator()
+            .next()
+            .getAttempted();
+    assertEquals(60, history.getCount());
+    // Events within 61 minutes of the newest: 7 (0, 10, ..., 60 minutes back).
+    assertEquals(7, history.getMax());
+  }
+
   private static TimestampedValue<Row> at(Row event) {
     return TimestampedValue.of(event, event.getDateTime("time").toInstant());
   }

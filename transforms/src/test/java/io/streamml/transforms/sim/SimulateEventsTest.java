@@ -43,6 +43,20 @@ public class SimulateEventsTest {
   }
 
   @Test
+  public void rateLimitedRunGivesTheSameEventsAtItsPace() {
+    SimulatorConfig config =
+        SimulatorConfig.forUseCase(UseCaseSpecs.FRAUD)
+            .withNumEvents(200L)
+            .withEventsPerSecond(2_000.0);
+    List<String> expected = new SimulatedEventSource(config).records(200);
+
+    PCollection<String> events = pipeline.apply(SimulateEvents.from(config));
+
+    PAssert.that(events).containsInAnyOrder(expected);
+    pipeline.run();
+  }
+
+  @Test
   public void malformedShareIsDeadLetteredAndNothingIsLost() {
     SimulatorConfig config =
         SimulatorConfig.forUseCase(UseCaseSpecs.FRAUD).withNumEvents(2_000L).withMalformedRate(0.1);
