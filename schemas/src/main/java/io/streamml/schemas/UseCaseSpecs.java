@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +30,9 @@ public final class UseCaseSpecs {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
+  private static final ObjectMapper YAML_MAPPER =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private UseCaseSpecs() {}
 
   /** A built-in spec by name ({@link #FRAUD}, {@link #MAINTENANCE}). */
@@ -45,9 +49,13 @@ public final class UseCaseSpecs {
     }
   }
 
-  /** A spec from a JSON file on the local filesystem. */
+  /** A spec from a JSON or YAML ({@code .yaml}, {@code .yml}) file on the local filesystem. */
   public static UseCaseSpec fromFile(Path file) {
     try {
+      String name = file.getFileName().toString();
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        return parse(YAML_MAPPER, Files.readString(file), file.toString());
+      }
       return parse(Files.readString(file), file.toString());
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("Use-case spec file not found: " + file);
@@ -58,11 +66,24 @@ public final class UseCaseSpecs {
 
   /** A spec from its JSON text; {@code origin} names it in error messages. */
   public static UseCaseSpec parse(String json, String origin) {
+    return parse(MAPPER, json, origin);
+  }
+
+  private static UseCaseSpec parse(ObjectMapper mapper, String text, String origin) {
     try {
-      return MAPPER.readValue(json, UseCaseSpec.class);
+      return mapper.readValue(text, UseCaseSpec.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "Invalid use-case spec " + origin + ": " + e.getOriginalMessage());
+    }
+  }
+
+  /** The spec as YAML, e.g. to start a new use case from a built-in one. */
+  public static String toYaml(UseCaseSpec spec) {
+    try {
+      return YAML_MAPPER.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write spec " + spec.name(), e);
     }
   }
 

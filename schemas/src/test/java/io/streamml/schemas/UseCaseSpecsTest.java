@@ -73,6 +73,16 @@ class UseCaseSpecsTest {
   }
 
   @Test
+  void yamlFileGivesTheSameSpecAsJson(@TempDir Path dir) throws Exception {
+    UseCaseSpec maintenance = UseCaseSpecs.builtIn(UseCaseSpecs.MAINTENANCE);
+    Path file = dir.resolve("maintenance.yaml");
+    Files.writeString(file, UseCaseSpecs.toYaml(maintenance));
+
+    assertTrue(Files.readString(file).contains("shape: \"PER_WINDOW\""), Files.readString(file));
+    assertEquals(maintenance, UseCaseSpecs.fromFile(file));
+  }
+
+  @Test
   void unknownBuiltInNamesTheChoices() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> UseCaseSpecs.builtIn("weather"));

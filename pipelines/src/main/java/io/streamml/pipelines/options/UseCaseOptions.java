@@ -14,8 +14,8 @@ public interface UseCaseOptions extends PipelineOptions {
   void setUseCase(String value);
 
   @Description(
-      "Path to a use-case spec JSON file (event fields, id, key, time and label fields);"
-          + " overrides --useCase.")
+      "Path to a use-case spec file, JSON or YAML (event fields, id, key, time and label fields,"
+          + " features); overrides --useCase.")
   String getUseCaseSpec();
 
   void setUseCaseSpec(String value);
