@@ -21,7 +21,7 @@ final class BenchFeaturesCommand implements Command<BenchFeaturesPipeline.Option
   }
 
   @Override
-  public void run(BenchFeaturesPipeline.Options options, PrintStream out) {
+  public void run(BenchFeaturesPipeline.Options options, String action, PrintStream out) {
     BenchFeaturesPipeline.run(options, out);
   }
 }

@@ -22,7 +22,7 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
   }
 
   @Override
-  public void run(DemoPipeline.Options options, PrintStream out) {
+  public void run(DemoPipeline.Options options, String action, PrintStream out) {
     out.printf(
         "streamml demo: %s events from %s on %s -> %s%n",
         options.getUseCase(),

@@ -21,7 +21,7 @@ final class GenerateCommand implements Command<GeneratePipeline.Options> {
   }
 
   @Override
-  public void run(GeneratePipeline.Options options, PrintStream out) {
+  public void run(GeneratePipeline.Options options, String action, PrintStream out) {
     long written = GeneratePipeline.run(options);
     if (written < 0) {
       out.println("streamml generate: the runner prepared the job without running it.");

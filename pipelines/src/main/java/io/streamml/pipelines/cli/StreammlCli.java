@@ -16,7 +16,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class StreammlCli {
 
   private static final List<Command<?>> COMMANDS =
-      List.of(new DemoCommand(), new GenerateCommand(), new BenchFeaturesCommand());
+      List.of(
+          new DemoCommand(),
+          new GenerateCommand(),
+          new TrainCommand(),
+          new ModelsCommand(),
+          new BenchFeaturesCommand());
 
   private StreammlCli() {}
 
@@ -46,11 +51,22 @@ public final class StreammlCli {
       printHelp(command, out);
       return 0;
     }
-    return runCommand(command, flags, out, err);
+    String action = null;
+    if (!command.actions().isEmpty()) {
+      if (flags.length == 0 || !command.actions().contains(flags[0])) {
+        err.printf(
+            "streamml %s: say what to do: one of %s (see 'streamml %s --help')%n",
+            command.name(), command.actions(), command.name());
+        return 2;
+      }
+      action = flags[0];
+      flags = Arrays.copyOfRange(flags, 1, flags.length);
+    }
+    return runCommand(command, action, flags, out, err);
   }
 
   private static <T extends PipelineOptions> int runCommand(
-      Command<T> command, String[] flags, PrintStream out, PrintStream err) {
+      Command<T> command, String action, String[] flags, PrintStream out, PrintStream err) {
     String prefix = "streamml " + command.name() + ": ";
     T options;
     try {
@@ -65,7 +81,7 @@ public final class StreammlCli {
       return 2;
     }
     try {
-      command.run(options, out);
+      command.run(options, action, out);
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(prefix + CliErrors.describeFailure(e));
@@ -111,7 +127,9 @@ public final class StreammlCli {
   }
 
   private static void printHelp(Command<?> command, PrintStream out) {
-    out.printf("Usage: streamml %s [options]%n%n%s.%n%n", command.name(), command.summary());
+    String actions = command.actions().isEmpty() ? "" : " " + String.join("|", command.actions());
+    out.printf(
+        "Usage: streamml %s%s [options]%n%n%s.%n%n", command.name(), actions, command.summary());
     OptionsHelp.print(command.optionsClass(), out);
   }
 }

@@ -45,7 +45,7 @@ class StreammlCliTest {
 
   @Test
   void everyCommandPrintsItsOptions() {
-    for (String command : new String[] {"demo", "generate", "bench-features"}) {
+    for (String command : new String[] {"demo", "generate", "train", "bench-features"}) {
       out.reset();
       assertEquals(0, run(command, "--help"));
       assertTrue(out().startsWith("Usage: streamml " + command), out());
@@ -57,7 +57,7 @@ class StreammlCliTest {
   void unknownCommandIsOneLine() {
     assertEquals(2, run("frobnicate"));
     assertEquals(
-        "streamml: unknown command 'frobnicate'; commands are [demo, generate, bench-features]"
+        "streamml: unknown command 'frobnicate'; commands are [demo, generate, train, models, bench-features]"
             + " (see 'streamml --help')",
         err().strip());
   }
@@ -158,6 +158,37 @@ class StreammlCliTest {
     }
     assertTrue(features.contains("\"merchant_risk\":0.25"), "unmatched merchants get the default");
     assertEquals(300, features.lines().count(), "one vector per event");
+  }
+
+  @Test
+  void trainRegistersAModelThatModelsListsAndShows(@TempDir Path dir) {
+    String registry = "--registry=" + dir.resolve("registry");
+
+    assertEquals(
+        0,
+        run("train", "--events=6000", "--rounds=20", registry, "--output=" + dir.resolve("out")),
+        err());
+    assertTrue(out().contains("model v0001 registered"), out());
+    assertTrue(out().matches("(?s).*auc_roc\\s+0\\.\\d+.*"), out());
+
+    out.reset();
+    assertEquals(0, run("models", "list", registry), err());
+    assertTrue(out().startsWith("v0001 (LATEST)  fraud"), out());
+    out.reset();
+    assertEquals(0, run("models", "show", registry), err());
+    assertTrue(out().contains("threshold"), out());
+  }
+
+  @Test
+  void modelsMistakesAreOneLine(@TempDir Path dir) {
+    assertEquals(2, run("models"));
+    assertEquals(
+        "streamml models: say what to do: one of [list, show, promote, rollback]"
+            + " (see 'streamml models --help')",
+        err().strip());
+    err.reset();
+    assertEquals(2, run("models", "show", "--registry=" + dir));
+    assertEquals("streamml models: No models in " + dir, err().strip());
   }
 
   private static String readString(Path file) {

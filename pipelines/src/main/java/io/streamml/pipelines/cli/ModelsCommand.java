@@ -1,0 +1,87 @@
+package io.streamml.pipelines.cli;
+
+import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.transforms.model.ModelBundle;
+import io.streamml.transforms.model.ModelRegistry;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.Description;
+
+/** {@code streamml models list|show|promote|rollback}: inspect the registry and move LATEST. */
+final class ModelsCommand implements Command<ModelsCommand.Options> {
+
+  /** The models command's flags. */
+  public interface Options extends RegistryOptions {
+    @Description("Model version for show and promote (e.g. v0002); show defaults to LATEST.")
+    String getVersion();
+
+    void setVersion(String value);
+  }
+
+  @Override
+  public String name() {
+    return "models";
+  }
+
+  @Override
+  public String summary() {
+    return "list, show, promote or roll back registered models";
+  }
+
+  @Override
+  public List<String> actions() {
+    return List.of("list", "show", "promote", "rollback");
+  }
+
+  @Override
+  public Class<Options> optionsClass() {
+    return Options.class;
+  }
+
+  @Override
+  public void run(Options options, String action, PrintStream out) throws Exception {
+    FileSystems.setDefaultPipelineOptions(options);
+    ModelRegistry registry = ModelRegistry.at(options.getRegistry());
+    String latest = registry.latestVersion();
+    switch (action) {
+      case "list":
+        for (String version : registry.versions()) {
+          ModelBundle bundle = registry.load(version);
+          out.printf(
+              "%s%s  %-12s auc_roc=%.4f  trained %s .. %s%n",
+              version,
+              version.equals(latest) ? " (LATEST)" : "         ",
+              bundle.spec().name(),
+              bundle.metrics().getOrDefault("auc_roc", Double.NaN),
+              bundle.trainedFrom(),
+              bundle.trainedTo());
+        }
+        break;
+      case "show":
+        String version = options.getVersion() != null ? options.getVersion() : latest;
+        if (version == null) {
+          throw new IllegalArgumentException("No models in " + options.getRegistry());
+        }
+        ModelBundle bundle = registry.load(version);
+        out.printf(
+            "%s of %s%s%n",
+            version, bundle.spec().name(), version.equals(latest) ? " (LATEST)" : "");
+        out.printf("  trained on  %s .. %s%n", bundle.trainedFrom(), bundle.trainedTo());
+        out.printf("  threshold   %.4f%n", bundle.threshold());
+        out.printf("  features    %s%n", bundle.featureNames());
+        bundle.metrics().forEach((name, value) -> out.printf("  %-24s %.4f%n", name, value));
+        break;
+      case "promote":
+        if (options.getVersion() == null) {
+          throw new IllegalArgumentException("promote needs --version=vNNNN");
+        }
+        registry.promote(options.getVersion());
+        out.printf("LATEST is now %s%n", options.getVersion());
+        break;
+      default:
+        out.printf("LATEST is now %s%n", registry.rollback());
+        break;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.streamml.pipelines.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** XGBoost training settings. */
+public interface TrainingOptions extends PipelineOptions {
+
+  @Description("Boosting rounds (at most; training stops early when the holdout stops improving).")
+  @Default.Integer(200)
+  Integer getRounds();
+
+  void setRounds(Integer value);
+
+  @Description("Maximum tree depth.")
+  @Default.Integer(6)
+  Integer getMaxDepth();
+
+  void setMaxDepth(Integer value);
+
+  @Description("Learning rate (eta).")
+  @Default.Double(0.1)
+  Double getEta();
+
+  void setEta(Double value);
+
+  @Description("Share of the labelled rows, the latest by event time, held out for evaluation.")
+  @Default.Double(0.2)
+  Double getHoldoutShare();
+
+  void setHoldoutShare(Double value);
+
+  @Description("Share of holdout scores the chosen alert threshold should flag.")
+  @Default.Double(0.01)
+  Double getAlertRate();
+
+  void setAlertRate(Double value);
+}
