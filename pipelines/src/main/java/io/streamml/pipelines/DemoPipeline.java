@@ -3,7 +3,9 @@ package io.streamml.pipelines;
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.OutputOptions;
+import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
+import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
@@ -35,7 +37,9 @@ public final class DemoPipeline {
           EventSourceOptions,
           SimulatorOptions,
           EnrichmentOptions,
-          OutputOptions {}
+          OutputOptions,
+          RegistryOptions,
+          TrainingOptions {}
 
   private DemoPipeline() {}
 

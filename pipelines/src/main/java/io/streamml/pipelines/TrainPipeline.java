@@ -7,23 +7,15 @@ import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
-import io.streamml.schemas.FeatureVector;
-import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
-import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
-import io.streamml.transforms.model.TrainingSet;
-import io.streamml.transforms.model.XGBoostTrainer;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.values.Row;
 
 /**
  * Turns history into a registered model: read → parse → (enrich) → the same features as serving,
@@ -57,14 +49,6 @@ public final class TrainPipeline {
       throw new IllegalArgumentException(
           "Use case '" + spec.name() + "' needs features and a label field to train");
     }
-    XGBoostTrainer trainer =
-        XGBoostTrainer.create()
-            .withRounds(options.getRounds())
-            .withMaxDepth(options.getMaxDepth())
-            .withEta(options.getEta())
-            .withHoldoutShare(options.getHoldoutShare())
-            .withAlertRate(options.getAlertRate());
-
     Pipeline pipeline = Pipeline.create(options);
     ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
     EventInputs.enrich(
@@ -86,22 +70,13 @@ public final class TrainPipeline {
       return null;
     }
 
-    RowJsonCodec codec = RowJsonCodec.of(FeatureVector.schema(spec));
-    List<Row> vectors = new ArrayList<>();
-    OutputFiles.forEachLine(
-        trainingSetPrefix(options) + "*", line -> vectors.add(codec.parse(line)));
-    TrainingSet data = TrainingSet.fromVectors(spec.features().names(), vectors);
-    out.printf(
-        "streamml train: %d vectors, %d labelled (%.2f%% positive); training...%n",
-        vectors.size(), data.size(), 100 * data.positiveShare());
-    XGBoostTrainer.Result trained = trainer.train(data);
     String version =
-        ModelRegistry.at(options.getRegistry()).register(ModelBundle.of(trained, data, spec));
-    trained.booster.dispose();
-
-    out.printf("%nmodel %s registered in %s (now LATEST)%n", version, options.getRegistry());
-    out.printf("  %-24s %s%n", "threshold", String.format("%.4f", trained.threshold));
-    trained.metrics.forEach((name, value) -> out.printf("  %-24s %.4f%n", name, value));
+        ModelTraining.trainAndRegister(
+            spec,
+            trainingSetPrefix(options) + "*",
+            options,
+            ModelRegistry.at(options.getRegistry()),
+            out);
     return version;
   }
 }

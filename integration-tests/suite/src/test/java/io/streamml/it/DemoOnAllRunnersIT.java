@@ -44,7 +44,8 @@ class DemoOnAllRunnersIT {
                     "--runner=" + runner,
                     "--events=" + EVENTS,
                     "--malformedRate=0.03",
-                    "--output=" + out),
+                    "--output=" + out,
+                    "--registry=" + out.resolve("registry")),
                 Stream.of(extraFlags))
             .toArray(String[]::new);
     StreammlLauncher.Run run = StreammlLauncher.run(300, args);

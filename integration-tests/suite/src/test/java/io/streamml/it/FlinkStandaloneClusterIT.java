@@ -58,7 +58,11 @@ class FlinkStandaloneClusterIT {
     List<String> args = new ArrayList<>(List.of("demo", "--runner=" + runner));
     args.addAll(List.of(runnerFlags));
     args.addAll(
-        List.of("--events=" + EVENTS, "--malformedRate=0.03", "--output=" + output(runner)));
+        List.of(
+            "--events=" + EVENTS,
+            "--malformedRate=0.03",
+            "--output=" + output(runner),
+            "--registry=" + output(runner).resolve("registry")));
     return StreammlLauncher.run(RUN_TIMEOUT_SECONDS, args.toArray(String[]::new));
   }
 

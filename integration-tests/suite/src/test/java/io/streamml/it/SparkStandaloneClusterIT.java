@@ -44,7 +44,12 @@ class SparkStandaloneClusterIT {
             sparkHome, sparkHome.resolveSibling("spark-cluster"), java17Flags);
 
     directOutput = output.resolve("direct");
-    directCounts = demo(Map.of(), "--runner=DirectRunner", "--output=" + directOutput);
+    directCounts =
+        demo(
+            Map.of(),
+            "--runner=DirectRunner",
+            "--output=" + directOutput,
+            "--registry=" + directOutput.resolve("registry"));
 
     clusterOutput = output.resolve("cluster");
     clusterCounts =
@@ -56,7 +61,8 @@ class SparkStandaloneClusterIT {
                 "STREAMML_JAVA_OPTS", "-Dspark.task.maxFailures=1"),
             "--runner=SparkRunner",
             "--sparkMaster=" + cluster.masterUrl(),
-            "--output=" + clusterOutput);
+            "--output=" + clusterOutput,
+            "--registry=" + clusterOutput.resolve("registry"));
   }
 
   @AfterAll

@@ -2,6 +2,10 @@ package io.streamml.pipelines.cli;
 
 import io.streamml.pipelines.DemoPipeline;
 import io.streamml.pipelines.DemoSummary;
+import io.streamml.pipelines.EventInputs;
+import io.streamml.pipelines.ModelTraining;
+import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
 
 final class DemoCommand implements Command<DemoPipeline.Options> {
@@ -22,7 +26,7 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
   }
 
   @Override
-  public void run(DemoPipeline.Options options, String action, PrintStream out) {
+  public void run(DemoPipeline.Options options, String action, PrintStream out) throws Exception {
     out.printf(
         "streamml demo: %s events from %s on %s -> %s%n",
         options.getUseCase(),
@@ -32,8 +36,15 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
     DemoSummary summary = DemoPipeline.run(options);
     if (summary == null) {
       out.println("streamml demo: the runner prepared the job without running it; no results.");
-    } else {
-      summary.print(out);
+      return;
+    }
+    summary.print(out);
+    UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    ModelRegistry registry = ModelRegistry.at(options.getRegistry());
+    if (spec.features() != null && spec.labelField() != null && registry.latestVersion() == null) {
+      out.printf("%nstreamml demo: no model in %s yet; ", options.getRegistry());
+      ModelTraining.trainAndRegister(
+          spec, DemoPipeline.featuresPrefix(options) + "*", options, registry, out);
     }
   }
 }

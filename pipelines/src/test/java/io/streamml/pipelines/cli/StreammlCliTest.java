@@ -111,7 +111,8 @@ class StreammlCliTest {
             "demo",
             "--useCase=maintenance",
             "--input=" + dir.resolve("gen/maintenance") + "/*.jsonl",
-            "--output=" + dir.resolve("demo")),
+            "--output=" + dir.resolve("demo"),
+            "--registry=" + dir.resolve("registry")),
         err());
 
     assertTrue(out().contains("wrote 400 maintenance events"), out());
@@ -149,7 +150,8 @@ class StreammlCliTest {
             "--useCaseSpec=" + specFile,
             "--input=" + dir.resolve("gen/fraud") + "/*.jsonl",
             "--referenceData=merchant_risk=" + merchants,
-            "--output=" + dir.resolve("demo")),
+            "--output=" + dir.resolve("demo"),
+            "--registry=" + dir.resolve("registry")),
         err());
 
     String features;
@@ -177,6 +179,24 @@ class StreammlCliTest {
     out.reset();
     assertEquals(0, run("models", "show", registry), err());
     assertTrue(out().contains("threshold"), out());
+  }
+
+  @Test
+  void demoTrainsAModelWhenTheRegistryIsEmptyAndNotAgain(@TempDir Path dir) {
+    String[] demo = {
+      "demo",
+      "--events=4000",
+      "--rounds=20",
+      "--output=" + dir.resolve("out"),
+      "--registry=" + dir.resolve("registry")
+    };
+
+    assertEquals(0, run(demo), err());
+    assertTrue(out().contains("model v0001 registered (now LATEST); holdout:"), out());
+    assertTrue(out().matches("(?s).*auc_roc\\s+0\\.\\d+.*"), out());
+    out.reset();
+    assertEquals(0, run(demo), err());
+    assertTrue(!out().contains("registered"), out());
   }
 
   @Test
