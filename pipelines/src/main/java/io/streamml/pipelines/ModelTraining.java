@@ -43,6 +43,8 @@ public final class ModelTraining {
             .withEta(options.getEta())
             .withHoldoutShare(options.getHoldoutShare())
             .withAlertRate(options.getAlertRate())
+            .withTargetPrecision(options.getTargetPrecision())
+            .withScalePosWeight(options.getScalePosWeight())
             .train(data);
     try {
       String version = registry.register(ModelBundle.of(trained, data, spec));

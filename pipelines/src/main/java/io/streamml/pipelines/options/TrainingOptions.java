@@ -36,4 +36,16 @@ public interface TrainingOptions extends PipelineOptions {
   Double getAlertRate();
 
   void setAlertRate(Double value);
+
+  @Description(
+      "Choose the alert threshold as the lowest with at least this holdout precision (0 to 1)"
+          + " instead of by --alertRate.")
+  Double getTargetPrecision();
+
+  void setTargetPrecision(Double value);
+
+  @Description("Weight of positive examples; unset: negatives / positives, at most 100.")
+  Double getScalePosWeight();
+
+  void setScalePosWeight(Double value);
 }

@@ -98,6 +98,27 @@ public final class BinaryMetrics {
     return sorted[Math.max(0, sorted.length - alerts)];
   }
 
+  /**
+   * The lowest threshold whose alerts have at least {@code targetPrecision} (so recall is as high
+   * as that precision allows), or NaN if no threshold reaches it.
+   */
+  public static double thresholdForPrecision(
+      float[] scores, float[] labels, double targetPrecision) {
+    Integer[] order = sortedByScore(scores);
+    double alerts = 0;
+    double truePositives = 0;
+    double best = Double.NaN;
+    for (int rank = order.length - 1; rank >= 0; rank--) {
+      alerts++;
+      truePositives += labels[order[rank]] > 0.5 ? 1 : 0;
+      boolean lastOfTies = rank == 0 || scores[order[rank - 1]] != scores[order[rank]];
+      if (lastOfTies && truePositives / alerts >= targetPrecision) {
+        best = scores[order[rank]];
+      }
+    }
+    return best;
+  }
+
   private static Integer[] sortedByScore(float[] scores) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {

@@ -9,6 +9,7 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Trains a binary XGBoost classifier on the earlier part of a time-ordered {@link TrainingSet},
@@ -24,6 +25,8 @@ public final class XGBoostTrainer {
   private final double holdoutShare;
   private final double alertRate;
   private final long seed;
+  private final @Nullable Double targetPrecision;
+  private final @Nullable Double scalePosWeight;
 
   private XGBoostTrainer(
       int rounds,
@@ -32,7 +35,9 @@ public final class XGBoostTrainer {
       int earlyStoppingRounds,
       double holdoutShare,
       double alertRate,
-      long seed) {
+      long seed,
+      @Nullable Double targetPrecision,
+      @Nullable Double scalePosWeight) {
     this.rounds = rounds;
     this.maxDepth = maxDepth;
     this.eta = eta;
@@ -40,43 +45,121 @@ public final class XGBoostTrainer {
     this.holdoutShare = holdoutShare;
     this.alertRate = alertRate;
     this.seed = seed;
+    this.targetPrecision = targetPrecision;
+    this.scalePosWeight = scalePosWeight;
   }
 
   /** 200 rounds of depth 6 at eta 0.1, early stop after 20, 20% holdout, 1% alert rate. */
   public static XGBoostTrainer create() {
-    return new XGBoostTrainer(200, 6, 0.1, 20, 0.2, 0.01, 42);
+    return new XGBoostTrainer(200, 6, 0.1, 20, 0.2, 0.01, 42, null, null);
   }
 
   public XGBoostTrainer withRounds(int rounds) {
     checkArgument(rounds > 0, "rounds must be > 0: %s", rounds);
     return new XGBoostTrainer(
-        rounds, maxDepth, eta, earlyStoppingRounds, holdoutShare, alertRate, seed);
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        scalePosWeight);
   }
 
   public XGBoostTrainer withMaxDepth(int maxDepth) {
     checkArgument(maxDepth > 0, "maxDepth must be > 0: %s", maxDepth);
     return new XGBoostTrainer(
-        rounds, maxDepth, eta, earlyStoppingRounds, holdoutShare, alertRate, seed);
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        scalePosWeight);
   }
 
   public XGBoostTrainer withEta(double eta) {
     checkArgument(eta > 0 && eta <= 1, "eta must be in (0, 1]: %s", eta);
     return new XGBoostTrainer(
-        rounds, maxDepth, eta, earlyStoppingRounds, holdoutShare, alertRate, seed);
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        scalePosWeight);
   }
 
   public XGBoostTrainer withHoldoutShare(double holdoutShare) {
     checkArgument(
         holdoutShare > 0 && holdoutShare < 1, "holdoutShare must be in (0, 1): %s", holdoutShare);
     return new XGBoostTrainer(
-        rounds, maxDepth, eta, earlyStoppingRounds, holdoutShare, alertRate, seed);
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        scalePosWeight);
   }
 
   /** Share of holdout scores the chosen threshold alerts on. */
   public XGBoostTrainer withAlertRate(double alertRate) {
     checkArgument(alertRate > 0 && alertRate < 1, "alertRate must be in (0, 1): %s", alertRate);
     return new XGBoostTrainer(
-        rounds, maxDepth, eta, earlyStoppingRounds, holdoutShare, alertRate, seed);
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        scalePosWeight);
+  }
+
+  /**
+   * Chooses the threshold as the lowest one whose holdout precision reaches {@code precision}
+   * (instead of an alert rate); falls back to the alert rate if no threshold reaches it.
+   */
+  public XGBoostTrainer withTargetPrecision(@Nullable Double precision) {
+    checkArgument(
+        precision == null || (precision > 0 && precision <= 1),
+        "targetPrecision must be in (0, 1]: %s",
+        precision);
+    return new XGBoostTrainer(
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        precision,
+        scalePosWeight);
+  }
+
+  /** Weight of positive examples; unset means negatives / positives (capped at 100). */
+  public XGBoostTrainer withScalePosWeight(@Nullable Double weight) {
+    checkArgument(weight == null || weight > 0, "scalePosWeight must be > 0: %s", weight);
+    return new XGBoostTrainer(
+        rounds,
+        maxDepth,
+        eta,
+        earlyStoppingRounds,
+        holdoutShare,
+        alertRate,
+        seed,
+        targetPrecision,
+        weight);
   }
 
   /** A trained booster with its holdout metrics and threshold. */
@@ -119,6 +202,11 @@ public final class XGBoostTrainer {
               earlyStoppingRounds);
       float[] scores = column(booster.predict(holdoutMatrix));
       double threshold = BinaryMetrics.thresholdForAlertRate(scores, alertRate);
+      if (targetPrecision != null) {
+        double forPrecision =
+            BinaryMetrics.thresholdForPrecision(scores, holdout.labels(), targetPrecision);
+        threshold = Double.isNaN(forPrecision) ? threshold : forPrecision;
+      }
       double[] precisionRecall = BinaryMetrics.precisionRecall(scores, holdout.labels(), threshold);
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("auc_roc", BinaryMetrics.aucRoc(scores, holdout.labels()));

@@ -47,4 +47,13 @@ class BinaryMetricsTest {
   void thresholdForAlertRateAlertsOnTheTopShare() {
     assertEquals(0.8f, BinaryMetrics.thresholdForAlertRate(SCORES, 2.0 / 6), 1e-7);
   }
+
+  @Test
+  void thresholdForPrecisionIsTheLowestThatKeepsIt() {
+    // Ranked: 0.9(1) 0.8(1) 0.65(0) 0.4(0) 0.35(1) 0.1(0). Precision at 0.8 is 1, at 0.65 is 2/3,
+    // at 0.35 is 3/5: the lowest threshold with precision >= 0.6 is 0.35.
+    assertEquals(0.35f, BinaryMetrics.thresholdForPrecision(SCORES, LABELS, 0.6), 1e-7);
+    assertEquals(0.8f, BinaryMetrics.thresholdForPrecision(SCORES, LABELS, 0.9), 1e-7);
+    assertEquals(Double.NaN, BinaryMetrics.thresholdForPrecision(SCORES, new float[6], 0.5));
+  }
 }

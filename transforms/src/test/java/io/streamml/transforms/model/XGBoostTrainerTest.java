@@ -60,4 +60,15 @@ class XGBoostTrainerTest {
 
     assertArrayEquals(first, second);
   }
+
+  @Test
+  void targetPrecisionSetsTheThresholdOnTheHoldout() throws Exception {
+    XGBoostTrainer.Result result =
+        XGBoostTrainer.create()
+            .withRounds(50)
+            .withTargetPrecision(0.9)
+            .train(simulated(UseCaseSpecs.FRAUD, 20_000));
+
+    assertTrue(result.metrics.get("precision_at_threshold") >= 0.9, result.metrics.toString());
+  }
 }
