@@ -21,6 +21,17 @@ public final class ModelTraining {
 
   private ModelTraining() {}
 
+  /** Log loss every tenth round and at the last, so a user sees training converge. */
+  private static void printLearningCurve(float[][] curve, PrintStream out) {
+    for (int round = 0; round < curve.length; round++) {
+      if ((round + 1) % 10 == 0 || round == curve.length - 1) {
+        out.printf(
+            "  round %4d   train logloss %.5f   holdout logloss %.5f%n",
+            round + 1, curve[round][0], curve[round][1]);
+      }
+    }
+  }
+
   /** Trains on the vectors in files matching {@code vectorsPattern}; returns the new version. */
   public static String trainAndRegister(
       UseCaseSpec spec,
@@ -47,6 +58,7 @@ public final class ModelTraining {
             .withScalePosWeight(options.getScalePosWeight())
             .train(data);
     try {
+      printLearningCurve(trained.learningCurve, out);
       String version = registry.register(ModelBundle.of(trained, data, spec));
       out.printf("model %s registered (now LATEST); holdout:%n", version);
       out.printf("  %-24s %.4f%n", "threshold", trained.threshold);

@@ -168,10 +168,15 @@ public final class XGBoostTrainer {
     public final Map<String, Double> metrics;
     public final double threshold;
 
-    Result(Booster booster, Map<String, Double> metrics, double threshold) {
+    /** Log loss per round run: {@code [round][0]} on the training part, {@code [1]} holdout. */
+    public final float[][] learningCurve;
+
+    Result(
+        Booster booster, Map<String, Double> metrics, double threshold, float[][] learningCurve) {
       this.booster = booster;
       this.metrics = metrics;
       this.threshold = threshold;
+      this.learningCurve = learningCurve;
     }
   }
 
@@ -214,10 +219,12 @@ public final class XGBoostTrainer {
       metrics.put("log_loss", BinaryMetrics.logLoss(scores, holdout.labels()));
       metrics.put("precision_at_threshold", precisionRecall[0]);
       metrics.put("recall_at_threshold", precisionRecall[1]);
+      int roundsRun = roundsRun(history[1]);
+      metrics.put("rounds", (double) roundsRun);
       metrics.put("train_rows", (double) train.size());
       metrics.put("holdout_rows", (double) holdout.size());
       metrics.put("holdout_positive_share", holdout.positiveShare());
-      return new Result(booster, metrics, threshold);
+      return new Result(booster, metrics, threshold, curve(history, roundsRun));
     } finally {
       trainMatrix.dispose();
       holdoutMatrix.dispose();
@@ -238,6 +245,24 @@ public final class XGBoostTrainer {
     params.put(
         "scale_pos_weight", positives == 0 ? 1.0 : Math.min(100, (1 - positives) / positives));
     return params;
+  }
+
+  /** Rounds XGBoost ran before early stopping; unrun rounds keep their initial 0. */
+  private static int roundsRun(float[] holdoutHistory) {
+    int run = holdoutHistory.length;
+    while (run > 0 && holdoutHistory[run - 1] == 0f) {
+      run--;
+    }
+    return run;
+  }
+
+  private static float[][] curve(float[][] history, int roundsRun) {
+    float[][] curve = new float[roundsRun][2];
+    for (int round = 0; round < roundsRun; round++) {
+      curve[round][0] = history[0][round];
+      curve[round][1] = history[1][round];
+    }
+    return curve;
   }
 
   static DMatrix matrix(TrainingSet data) throws XGBoostError {

@@ -36,6 +36,9 @@ class XGBoostTrainerTest {
 
     System.out.println("fraud holdout metrics: " + result.metrics);
     assertTrue(result.metrics.get("auc_roc") > 0.9, result.metrics.toString());
+    float[][] curve = result.learningCurve;
+    assertTrue(curve.length == result.metrics.get("rounds").intValue() && curve.length > 10);
+    assertTrue(curve[curve.length - 1][0] < curve[0][0], "training loss falls");
     assertTrue(result.metrics.get("auc_pr") > 0.3, result.metrics.toString());
   }
 
