@@ -18,112 +18,73 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class XGBoostTrainer {
 
-  private final int rounds;
-  private final int maxDepth;
-  private final double eta;
-  private final int earlyStoppingRounds;
-  private final double holdoutShare;
-  private final double alertRate;
-  private final long seed;
-  private final @Nullable Double targetPrecision;
-  private final @Nullable Double scalePosWeight;
+  // Not final only so the with-methods can set one field on a fresh copy; never changed after.
+  private int rounds = 200;
+  private int maxDepth = 6;
+  private double eta = 0.1;
+  private int earlyStoppingRounds = 20;
+  private double holdoutShare = 0.2;
+  private double alertRate = 0.01;
+  private long seed = 42;
+  private @Nullable Double targetPrecision;
+  private @Nullable Double scalePosWeight;
 
-  private XGBoostTrainer(
-      int rounds,
-      int maxDepth,
-      double eta,
-      int earlyStoppingRounds,
-      double holdoutShare,
-      double alertRate,
-      long seed,
-      @Nullable Double targetPrecision,
-      @Nullable Double scalePosWeight) {
-    this.rounds = rounds;
-    this.maxDepth = maxDepth;
-    this.eta = eta;
-    this.earlyStoppingRounds = earlyStoppingRounds;
-    this.holdoutShare = holdoutShare;
-    this.alertRate = alertRate;
-    this.seed = seed;
-    this.targetPrecision = targetPrecision;
-    this.scalePosWeight = scalePosWeight;
-  }
+  private XGBoostTrainer() {}
 
   /** 200 rounds of depth 6 at eta 0.1, early stop after 20, 20% holdout, 1% alert rate. */
   public static XGBoostTrainer create() {
-    return new XGBoostTrainer(200, 6, 0.1, 20, 0.2, 0.01, 42, null, null);
+    return new XGBoostTrainer();
+  }
+
+  private XGBoostTrainer copy() {
+    XGBoostTrainer copy = new XGBoostTrainer();
+    copy.rounds = rounds;
+    copy.maxDepth = maxDepth;
+    copy.eta = eta;
+    copy.earlyStoppingRounds = earlyStoppingRounds;
+    copy.holdoutShare = holdoutShare;
+    copy.alertRate = alertRate;
+    copy.seed = seed;
+    copy.targetPrecision = targetPrecision;
+    copy.scalePosWeight = scalePosWeight;
+    return copy;
   }
 
   public XGBoostTrainer withRounds(int rounds) {
     checkArgument(rounds > 0, "rounds must be > 0: %s", rounds);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.rounds = rounds;
+    return copy;
   }
 
   public XGBoostTrainer withMaxDepth(int maxDepth) {
     checkArgument(maxDepth > 0, "maxDepth must be > 0: %s", maxDepth);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.maxDepth = maxDepth;
+    return copy;
   }
 
   public XGBoostTrainer withEta(double eta) {
     checkArgument(eta > 0 && eta <= 1, "eta must be in (0, 1]: %s", eta);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.eta = eta;
+    return copy;
   }
 
   public XGBoostTrainer withHoldoutShare(double holdoutShare) {
     checkArgument(
         holdoutShare > 0 && holdoutShare < 1, "holdoutShare must be in (0, 1): %s", holdoutShare);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.holdoutShare = holdoutShare;
+    return copy;
   }
 
   /** Share of holdout scores the chosen threshold alerts on. */
   public XGBoostTrainer withAlertRate(double alertRate) {
     checkArgument(alertRate > 0 && alertRate < 1, "alertRate must be in (0, 1): %s", alertRate);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.alertRate = alertRate;
+    return copy;
   }
 
   /**
@@ -135,31 +96,17 @@ public final class XGBoostTrainer {
         precision == null || (precision > 0 && precision <= 1),
         "targetPrecision must be in (0, 1]: %s",
         precision);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        precision,
-        scalePosWeight);
+    XGBoostTrainer copy = copy();
+    copy.targetPrecision = precision;
+    return copy;
   }
 
   /** Weight of positive examples; unset means negatives / positives (capped at 100). */
   public XGBoostTrainer withScalePosWeight(@Nullable Double weight) {
     checkArgument(weight == null || weight > 0, "scalePosWeight must be > 0: %s", weight);
-    return new XGBoostTrainer(
-        rounds,
-        maxDepth,
-        eta,
-        earlyStoppingRounds,
-        holdoutShare,
-        alertRate,
-        seed,
-        targetPrecision,
-        weight);
+    XGBoostTrainer copy = copy();
+    copy.scalePosWeight = weight;
+    return copy;
   }
 
   /** A trained booster with its holdout metrics and threshold. */

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 
 /**
@@ -75,7 +76,8 @@ public final class SimulateEvents extends PTransform<PBegin, PCollection<String>
         corrupted.inc();
       }
       generated.inc();
-      out.outputWithTimestamp(source.record(index), source.eventTime(index));
+      TimestampedValue<String> record = source.timestampedRecord(index);
+      out.outputWithTimestamp(record.getValue(), record.getTimestamp());
     }
   }
 }

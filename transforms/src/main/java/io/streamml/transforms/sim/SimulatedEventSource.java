@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 
 /**
@@ -29,7 +30,18 @@ public final class SimulatedEventSource implements Serializable {
 
   /** The raw record with this index (malformed for the configured share of indices). */
   public String record(long index) {
-    String json = codec.toJson(simulator.event(index));
+    return recordOf(index, simulator.event(index));
+  }
+
+  /** The raw record with this index, stamped with the event time of the event it came from. */
+  public TimestampedValue<String> timestampedRecord(long index) {
+    Row event = simulator.event(index);
+    return TimestampedValue.of(
+        recordOf(index, event), event.getDateTime(simulator.spec().eventTimeField()).toInstant());
+  }
+
+  private String recordOf(long index, Row event) {
+    String json = codec.toJson(event);
     if (isMalformed(index)) {
       SplittableRandom random = SimRandom.of(config.seed(), "malformed", index);
       random.nextDouble();
@@ -41,12 +53,6 @@ public final class SimulatedEventSource implements Serializable {
   public boolean isMalformed(long index) {
     return config.malformedRate() > 0
         && SimRandom.of(config.seed(), "malformed", index).nextDouble() < config.malformedRate();
-  }
-
-  /** The event time of record {@code index} (that of the event it was made from). */
-  public Instant eventTime(long index) {
-    Row event = simulator.event(index);
-    return event.getDateTime(simulator.spec().eventTimeField()).toInstant();
   }
 
   Instant timeLowerBound(long index) {
