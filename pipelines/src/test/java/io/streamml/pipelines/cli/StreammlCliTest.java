@@ -203,7 +203,7 @@ class StreammlCliTest {
   void modelsMistakesAreOneLine(@TempDir Path dir) {
     assertEquals(2, run("models"));
     assertEquals(
-        "streamml models: say what to do: one of [list, show, promote, rollback]"
+        "streamml models: say what to do: one of [list, show, promote, rollback, import]"
             + " (see 'streamml models --help')",
         err().strip());
     err.reset();
