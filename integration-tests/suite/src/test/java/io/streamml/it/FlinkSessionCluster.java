@@ -7,10 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real standalone Flink session cluster, as users run one: a JobManager and one TaskManager, each
@@ -27,15 +31,28 @@ final class FlinkSessionCluster implements AutoCloseable {
   private static final int TAIL_LINES = 60;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  private static final String CLI_FRONTEND_MAIN = "org.apache.flink.client.cli.CliFrontend";
+
   private final FlinkSessionConfig config;
+  private final Path flinkLib;
+  private final Path configDir;
+  private final Path logDir;
   private final LoggedJavaProcess jobManager;
   private final LoggedJavaProcess taskManager;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private FlinkSessionCluster(
-      FlinkSessionConfig config, LoggedJavaProcess jobManager, LoggedJavaProcess taskManager) {
+      FlinkSessionConfig config,
+      Path flinkLib,
+      Path configDir,
+      Path logDir,
+      LoggedJavaProcess jobManager,
+      LoggedJavaProcess taskManager) {
     this.config = config;
+    this.flinkLib = flinkLib;
+    this.configDir = configDir;
+    this.logDir = logDir;
     this.jobManager = jobManager;
     this.taskManager = taskManager;
   }
@@ -68,11 +85,34 @@ final class FlinkSessionCluster implements AutoCloseable {
               TASK_MANAGER_MAIN,
               configArgs,
               logDir.resolve("taskmanager.log"));
-      return new FlinkSessionCluster(config, jobManager, taskManager);
+      return new FlinkSessionCluster(config, flinkLib, configDir, logDir, jobManager, taskManager);
     } catch (IOException | RuntimeException e) {
       jobManager.close();
       throw e;
     }
+  }
+
+  /**
+   * Submits {@code jar} the way {@code bin/flink run -m <rest address> jar args...} does: Flink's
+   * own client ({@code CliFrontend}, the class that script runs) reading this cluster's
+   * configuration, in its own process. Returns the client's exit code and output.
+   */
+  StreammlLauncher.Run flinkRun(Path jar, Duration timeout, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> cliArgs = new ArrayList<>(List.of("run", "-m", flinkMaster(), jar.toString()));
+    cliArgs.addAll(args);
+    Path log = logDir.resolve("flink-run.log");
+    LoggedJavaProcess client =
+        LoggedJavaProcess.start(
+            "flink run",
+            FlinkSessionConfig.clientJvmFlags(),
+            flinkLib,
+            CLI_FRONTEND_MAIN,
+            cliArgs,
+            Map.of("FLINK_CONF_DIR", configDir.toString()),
+            log);
+    int exitCode = client.awaitExit(timeout);
+    return new StreammlLauncher.Run(exitCode, Files.readString(log, StandardCharsets.UTF_8));
   }
 
   /** What {@code --flinkMaster} takes to submit jobs here. */

@@ -127,6 +127,11 @@ final class FlinkSessionConfig {
         TM_METASPACE);
   }
 
+  /** The flags {@code bin/flink} would give its client JVM, which runs the job's main(). */
+  static List<String> clientJvmFlags() {
+    return jvmFlags(768, 256, 256);
+  }
+
   private static List<String> jvmFlags(int heap, int direct, int metaspace) {
     List<String> flags =
         new ArrayList<>(

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +41,19 @@ final class LoggedJavaProcess implements AutoCloseable {
       List<String> args,
       Path log)
       throws IOException {
+    return start(name, jvmFlags, libDir, mainClass, args, Map.of(), log);
+  }
+
+  /** As above, with {@code environment} added to this JVM's variables. */
+  static LoggedJavaProcess start(
+      String name,
+      List<String> jvmFlags,
+      Path libDir,
+      String mainClass,
+      List<String> args,
+      Map<String, String> environment,
+      Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
@@ -47,9 +62,24 @@ final class LoggedJavaProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(args);
     Files.createDirectories(log.getParent());
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new LoggedJavaProcess(name, process, log);
+  }
+
+  /**
+   * Waits for the process to exit by itself and returns its exit code; fails with the log's tail
+   * (after stopping it) if it runs longer than {@code timeout}.
+   */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      String tail = tail(80);
+      close();
+      throw new AssertionError(name + " did not finish within " + timeout + ":\n" + tail);
+    }
+    return process.exitValue();
   }
 
   boolean isAlive() {
