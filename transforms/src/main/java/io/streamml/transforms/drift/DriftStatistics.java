@@ -140,6 +140,66 @@ public final class DriftStatistics {
     return wasserstein1FromQuantiles(reference, current) / scale;
   }
 
+  /**
+   * Wasserstein-1 between two histograms on the same {@code edges} (bins as in {@link
+   * FeatureReference}: below the first edge, between edges, at or above the last), as the area
+   * between the two cumulative distributions with each treated as linear inside a bin. The open
+   * outer bins are closed at {@code low} and {@code high} (the smallest and largest value either
+   * side has seen). Exact for values spread evenly inside their bins.
+   */
+  public static double wasserstein1Binned(
+      double[] edges, long[] reference, long[] current, double low, double high) {
+    checkSameBins(reference, current);
+    checkArgument(
+        reference.length == edges.length + 1,
+        "%s edges need %s bins, got %s",
+        edges.length,
+        edges.length + 1,
+        reference.length);
+    double[] p = shares(reference, "reference");
+    double[] q = shares(current, "current");
+    if (edges.length == 0) {
+      return 0;
+    }
+    // gap[k] = difference of the cumulative shares at edge k (mass below it).
+    double[] gap = new double[edges.length];
+    double cp = 0;
+    double cq = 0;
+    for (int k = 0; k < edges.length; k++) {
+      cp += p[k];
+      cq += q[k];
+      gap[k] = Math.abs(cp - cq);
+    }
+    int last = edges.length - 1;
+    double area = Math.max(0, edges[0] - low) * gap[0] / 2;
+    for (int k = 1; k <= last; k++) {
+      area += (edges[k] - edges[k - 1]) * (gap[k - 1] + gap[k]) / 2;
+    }
+    area += Math.max(0, high - edges[last]) * gap[last] / 2;
+    return area;
+  }
+
+  /**
+   * {@link #wasserstein1Binned} divided by the reference's standard deviation, so one threshold
+   * (0.1 is common) fits features of any scale; a constant reference (deviation 0) is scaled by its
+   * magnitude instead (at least 1), so a constant feature never divides by zero.
+   */
+  public static double normalizedWasserstein1Binned(
+      double[] edges,
+      long[] reference,
+      long[] current,
+      double low,
+      double high,
+      double referenceStdDev,
+      double referenceMean) {
+    return wasserstein1Binned(edges, reference, current, low, high)
+        / wassersteinScale(referenceStdDev, referenceMean);
+  }
+
+  private static double wassersteinScale(double referenceStdDev, double referenceMean) {
+    return referenceStdDev > 0 ? referenceStdDev : Math.max(1.0, Math.abs(referenceMean));
+  }
+
   /** Largest difference of a category's share between the two sides (L-infinity distance). */
   public static double lInfinity(Map<String, Long> reference, Map<String, Long> current) {
     double totalRef = total(reference.values());

@@ -106,6 +106,30 @@ public class DriftStatisticsTest {
   }
 
   @Test
+  public void binnedWassersteinOfTwoEvenlySpreadUniformsIsTheirShift() {
+    // U(1,3) vs U(2,4) on edges 1, 2, 3: shares [0, .5, .5, 0] vs [0, 0, .5, .5];
+    // cumulative gaps at the edges 0, .5, .5; area = 0 + 1 * (0 + .5)/2 + 1 * (.5 + .5)/2
+    // + (4 - 3) * .5/2 = 1, the exact W1 of a shift by 1.
+    double[] edges = {1, 2, 3};
+    assertEquals(
+        1.0,
+        DriftStatistics.wasserstein1Binned(
+            edges, new long[] {0, 10, 10, 0}, new long[] {0, 0, 7, 7}, 1, 4),
+        TOLERANCE);
+    assertEquals(
+        0,
+        DriftStatistics.wasserstein1Binned(
+            edges, new long[] {1, 2, 3, 4}, new long[] {2, 4, 6, 8}, 0, 5),
+        0);
+    // normalized by the reference deviation of U(1,3), 2/sqrt(12) = 0.5773503
+    assertEquals(
+        1 / 0.5773503,
+        DriftStatistics.normalizedWasserstein1Binned(
+            edges, new long[] {0, 10, 10, 0}, new long[] {0, 0, 7, 7}, 1, 4, 0.5773503, 2),
+        TOLERANCE);
+  }
+
+  @Test
   public void lInfinityIsTheLargestCategoryShareDifference() {
     // a: 0.5 vs 0.2, b: 0.5 vs 0.3, c: 0 vs 0.5
     assertEquals(

@@ -1,0 +1,77 @@
+package io.streamml.transforms.drift;
+
+import io.streamml.schemas.FeatureVector;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Finds the profiled columns in an input schema once, at pipeline construction: each reference
+ * feature as a top-level numeric field or inside a FeatureVector's {@code features} sub-row, and
+ * the model score as a top-level {@code score} field if the input has one (Score rows do).
+ */
+final class ColumnReader implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> columns = new ArrayList<>();
+  private final List<int[]> paths = new ArrayList<>();
+
+  private ColumnReader() {}
+
+  static ColumnReader forSchema(Schema schema, ReferenceProfile reference) {
+    ColumnReader reader = new ColumnReader();
+    Schema features =
+        schema.hasField(FeatureVector.FEATURES)
+                && schema.getField(FeatureVector.FEATURES).getType().getRowSchema() != null
+            ? schema.getField(FeatureVector.FEATURES).getType().getRowSchema()
+            : null;
+    List<String> absent = new ArrayList<>();
+    for (String name : reference.featureNames()) {
+      if (schema.hasField(name)) {
+        reader.add(name, new int[] {schema.indexOf(name)});
+      } else if (features != null && features.hasField(name)) {
+        reader.add(
+            name, new int[] {schema.indexOf(FeatureVector.FEATURES), features.indexOf(name)});
+      } else {
+        absent.add(name);
+      }
+    }
+    if (!absent.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot profile features "
+              + absent
+              + ": the input has no such fields (its fields: "
+              + schema.getFieldNames()
+              + (features != null ? ", features: " + features.getFieldNames() : "")
+              + ")");
+    }
+    if (schema.hasField(ReferenceProfile.SCORE)) {
+      reader.add(ReferenceProfile.SCORE, new int[] {schema.indexOf(ReferenceProfile.SCORE)});
+    }
+    return reader;
+  }
+
+  private void add(String column, int[] path) {
+    columns.add(column);
+    paths.add(path);
+  }
+
+  List<String> columns() {
+    return columns;
+  }
+
+  /** Column {@code i}'s value in {@code row} as a double, or null when absent. */
+  @Nullable Double value(Row row, int i) {
+    int[] path = paths.get(i);
+    Row holder = path.length == 1 ? row : row.getRow(path[0]);
+    if (holder == null) {
+      return null;
+    }
+    Object value = holder.getValue(path[path.length - 1]);
+    return value instanceof Number ? ((Number) value).doubleValue() : null;
+  }
+}

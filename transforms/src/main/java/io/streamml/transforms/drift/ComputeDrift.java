@@ -1,0 +1,173 @@
+package io.streamml.transforms.drift;
+
+import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.WindowProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Compares each {@link WindowProfile} row (from {@link ProfileWindow}) with the training reference
+ * and emits one {@link DriftMetric} row per window, segment and column: PSI, Kolmogorov-Smirnov
+ * statistic and p-value, Jensen-Shannon distance and normalized Wasserstein-1 (all on the
+ * reference's bins), the change in missing share, the counts behind them, and a verdict from {@link
+ * DriftThresholds}. Raw values are always emitted; windowing is kept, one output per input pane.
+ * Counts verdicts in {@code streamml.drift/<verdict>}.
+ */
+public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection<Row>> {
+
+  private final ReferenceProfile reference;
+  private final DriftThresholds thresholds;
+
+  private ComputeDrift(ReferenceProfile reference, DriftThresholds thresholds) {
+    this.reference = reference;
+    this.thresholds = thresholds;
+  }
+
+  public static ComputeDrift against(ReferenceProfile reference) {
+    return new ComputeDrift(reference, DriftThresholds.defaults());
+  }
+
+  public ComputeDrift withThresholds(DriftThresholds thresholds) {
+    return new ComputeDrift(reference, thresholds);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> profiles) {
+    return profiles
+        .apply("CompareWithReference", ParDo.of(new CompareFn(reference, thresholds)))
+        .setRowSchema(DriftMetric.schema());
+  }
+
+  /** The drift row of one window profile; public for drivers that compare stored profiles. */
+  public static Row compare(Row profile, ReferenceProfile reference, DriftThresholds thresholds) {
+    String column = profile.getString(WindowProfile.COLUMN);
+    FeatureReference ref =
+        column.equals(ReferenceProfile.SCORE) ? reference.score() : reference.feature(column);
+    if (ref == null) {
+      throw new IllegalArgumentException(
+          "Column '" + column + "' has no reference; the model's are " + reference.featureNames());
+    }
+    long[] current = toArray(profile.getArray(WindowProfile.BIN_COUNTS));
+    long count = profile.getInt64(WindowProfile.COUNT);
+    long missing = profile.getInt64(WindowProfile.MISSING);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    Double ksPValue = null;
+    if (count > 0 && ref.count() > 0) {
+      long[] expected = ref.counts();
+      double ks = DriftStatistics.ksStatistic(expected, current);
+      metrics.put(DriftMetric.PSI, DriftStatistics.psi(expected, current));
+      metrics.put(DriftMetric.KS, ks);
+      metrics.put(
+          DriftMetric.JS_DISTANCE, DriftStatistics.jensenShannonDistance(expected, current));
+      metrics.put(
+          DriftMetric.WASSERSTEIN_NORMALIZED,
+          DriftStatistics.normalizedWasserstein1Binned(
+              ref.edges(),
+              expected,
+              current,
+              Math.min(ref.min(), profile.getDouble(WindowProfile.MIN)),
+              Math.max(ref.max(), profile.getDouble(WindowProfile.MAX)),
+              ref.stdDev(),
+              ref.mean()));
+      ksPValue = DriftStatistics.ksPValue(ks, ref.count(), count);
+    }
+    double missingShare = count + missing == 0 ? 0 : (double) missing / (count + missing);
+    List<String> reasons = new ArrayList<>();
+    DriftMetric.Verdict verdict = verdict(column, metrics, count, thresholds, reasons);
+    return Row.withSchema(DriftMetric.schema())
+        .withFieldValue(DriftMetric.WINDOW_START, profile.getDateTime(WindowProfile.WINDOW_START))
+        .withFieldValue(DriftMetric.WINDOW_END, profile.getDateTime(WindowProfile.WINDOW_END))
+        .withFieldValue(DriftMetric.SEGMENT, profile.getString(WindowProfile.SEGMENT))
+        .withFieldValue(DriftMetric.COLUMN, column)
+        .withFieldValue(DriftMetric.COUNT, count)
+        .withFieldValue(DriftMetric.MISSING, missing)
+        .withFieldValue(DriftMetric.REFERENCE_COUNT, ref.count())
+        .withFieldValue(DriftMetric.MEAN, profile.getDouble(WindowProfile.MEAN))
+        .withFieldValue(DriftMetric.REFERENCE_MEAN, Double.isNaN(ref.mean()) ? null : ref.mean())
+        .withFieldValue(DriftMetric.PSI, metrics.get(DriftMetric.PSI))
+        .withFieldValue(DriftMetric.KS, metrics.get(DriftMetric.KS))
+        .withFieldValue(DriftMetric.KS_P_VALUE, ksPValue)
+        .withFieldValue(DriftMetric.JS_DISTANCE, metrics.get(DriftMetric.JS_DISTANCE))
+        .withFieldValue(
+            DriftMetric.WASSERSTEIN_NORMALIZED, metrics.get(DriftMetric.WASSERSTEIN_NORMALIZED))
+        .withFieldValue(DriftMetric.MISSING_SHARE_CHANGE, missingShare - ref.missingShare())
+        .withFieldValue(DriftMetric.VERDICT, verdict.name())
+        .withFieldValue(DriftMetric.REASONS, String.join("; ", reasons))
+        .build();
+  }
+
+  private static DriftMetric.Verdict verdict(
+      String column,
+      Map<String, Double> metrics,
+      long count,
+      DriftThresholds thresholds,
+      List<String> reasons) {
+    if (count < thresholds.minCount()) {
+      reasons.add(count + " values < minimum " + thresholds.minCount());
+      return DriftMetric.Verdict.INSUFFICIENT_DATA;
+    }
+    DriftMetric.Verdict verdict = DriftMetric.Verdict.OK;
+    for (String metric : DriftThresholds.METRICS) {
+      Double value = metrics.get(metric);
+      if (value == null) {
+        continue;
+      }
+      double drift = thresholds.drift(column, metric);
+      double warn = thresholds.warn(column, metric);
+      if (value >= drift) {
+        reasons.add(String.format("%s %.4f >= %s", metric, value, drift));
+        verdict = DriftMetric.Verdict.DRIFT;
+      } else if (value >= warn) {
+        reasons.add(String.format("%s %.4f >= %s (warn)", metric, value, warn));
+        if (verdict == DriftMetric.Verdict.OK) {
+          verdict = DriftMetric.Verdict.WARN;
+        }
+      }
+    }
+    return verdict;
+  }
+
+  private static long[] toArray(@Nullable Iterable<Long> values) {
+    List<Long> list = new ArrayList<>();
+    if (values != null) {
+      values.forEach(list::add);
+    }
+    long[] array = new long[list.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = list.get(i);
+    }
+    return array;
+  }
+
+  private static final class CompareFn extends DoFn<Row, Row> {
+    private final ReferenceProfile reference;
+    private final DriftThresholds thresholds;
+    private final Map<String, Counter> verdicts = new LinkedHashMap<>();
+
+    CompareFn(ReferenceProfile reference, DriftThresholds thresholds) {
+      this.reference = reference;
+      this.thresholds = thresholds;
+      for (DriftMetric.Verdict verdict : DriftMetric.Verdict.values()) {
+        verdicts.put(
+            verdict.name(), Metrics.counter("streamml.drift", verdict.name().toLowerCase()));
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element Row profile, OutputReceiver<Row> out) {
+      Row metric = compare(profile, reference, thresholds);
+      verdicts.get(metric.getString(DriftMetric.VERDICT)).inc();
+      out.output(metric);
+    }
+  }
+}
