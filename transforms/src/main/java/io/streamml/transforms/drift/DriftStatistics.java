@@ -145,7 +145,9 @@ public final class DriftStatistics {
    * FeatureReference}: below the first edge, between edges, at or above the last), as the area
    * between the two cumulative distributions with each treated as linear inside a bin. The open
    * outer bins are closed at {@code low} and {@code high} (the smallest and largest value either
-   * side has seen). Exact for values spread evenly inside their bins.
+   * side has seen), but no wider than the mean inner bin, so a heavy tail's extremes cannot
+   * dominate (tails are PSI's and JS's to judge). Exact for values spread evenly inside bins of a
+   * bounded range.
    */
   public static double wasserstein1Binned(
       double[] edges, long[] reference, long[] current, double low, double high) {
@@ -171,11 +173,20 @@ public final class DriftStatistics {
       gap[k] = Math.abs(cp - cq);
     }
     int last = edges.length - 1;
-    double area = Math.max(0, edges[0] - low) * gap[0] / 2;
+    double lowTail = Math.max(0, edges[0] - low);
+    double highTail = Math.max(0, high - edges[last]);
+    if (last > 0) {
+      // A heavy tail's open bin can be far wider than the rest; spreading its mass evenly over
+      // all of it would let a few extreme values dominate. Cap it at the mean inner bin width.
+      double innerWidth = (edges[last] - edges[0]) / last;
+      lowTail = Math.min(lowTail, innerWidth);
+      highTail = Math.min(highTail, innerWidth);
+    }
+    double area = lowTail * gap[0] / 2;
     for (int k = 1; k <= last; k++) {
       area += (edges[k] - edges[k - 1]) * (gap[k - 1] + gap[k]) / 2;
     }
-    area += Math.max(0, high - edges[last]) * gap[last] / 2;
+    area += highTail * gap[last] / 2;
     return area;
   }
 

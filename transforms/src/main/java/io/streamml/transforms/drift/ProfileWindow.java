@@ -8,23 +8,23 @@ import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Profiles feature vectors (or Score rows, or any rows whose fields are the features) per
@@ -96,23 +96,61 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
           segmentField,
           input.getSchema().getFieldNames());
     }
-    WindowFn<Object, ?> windows =
-        period == null ? FixedWindows.of(size) : SlidingWindows.of(size).every(period);
+    SlidingWindows windows = SlidingWindows.of(size).every(period == null ? size : period);
     String segment = segmentField;
-    SerializableCoder<Profiles> profilesCoder = SerializableCoder.of(Profiles.class);
-    return input
-        .apply(
-            "WindowForProfiles",
-            Window.<Row>into(windows).withAllowedLateness(allowedLateness).accumulatingFiredPanes())
-        .apply(
-            "KeyBySegment",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
-                .via(row -> KV.of(segmentOf(row, segment), row)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), input.getCoder()))
+    PCollection<KV<KV<String, Long>, Row>> keyed;
+    if (input.isBounded() == PCollection.IsBounded.BOUNDED) {
+      // All data is known: assign windows from the timestamps directly rather than through the
+      // watermark, which upstream regrouping (e.g. batch features) may already have advanced
+      // past them, making every element late.
+      keyed =
+          input.apply("KeyBySegmentAndWindow", ParDo.of(new KeyByWindowFn(windows, segment, size)));
+    } else {
+      keyed =
+          input
+              .apply(
+                  "WindowForProfiles",
+                  Window.<Row>into(windows)
+                      .withAllowedLateness(allowedLateness)
+                      .accumulatingFiredPanes())
+              .apply(
+                  "KeyBySegment",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.kvs(
+                                  TypeDescriptors.strings(), TypeDescriptors.longs()),
+                              TypeDescriptors.rows()))
+                      .via(row -> KV.of(KV.of(segmentOf(row, segment), -1L), row)));
+    }
+    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    return keyed
+        .setCoder(KvCoder.of(keyCoder, input.getCoder()))
         .apply("CombineProfiles", Combine.perKey(new ProfileFn(reference, reader)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), profilesCoder))
-        .apply("EmitProfileRows", ParDo.of(new EmitRowsFn(reader.columns(), segment != null)))
+        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(Profiles.class)))
+        .apply("EmitProfileRows", ParDo.of(new EmitRowsFn(reader.columns(), segment != null, size)))
         .setRowSchema(WindowProfile.schema());
+  }
+
+  /** Bounded input: each element keyed by its segment and the start of each of its windows. */
+  private static final class KeyByWindowFn extends DoFn<Row, KV<KV<String, Long>, Row>> {
+    private final SlidingWindows windows;
+    private final @Nullable String segmentField;
+
+    KeyByWindowFn(SlidingWindows windows, @Nullable String segmentField, Duration size) {
+      this.windows = windows;
+      this.segmentField = segmentField;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Row row,
+        @Timestamp Instant timestamp,
+        OutputReceiver<KV<KV<String, Long>, Row>> out) {
+      String segment = segmentOf(row, segmentField);
+      for (IntervalWindow window : windows.assignWindows(timestamp)) {
+        out.output(KV.of(KV.of(segment, window.start().getMillis()), row));
+      }
+    }
   }
 
   private static String segmentOf(Row row, @Nullable String field) {
@@ -204,20 +242,28 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
     }
   }
 
-  private static final class EmitRowsFn extends DoFn<KV<String, Profiles>, Row> {
+  private static final class EmitRowsFn extends DoFn<KV<KV<String, Long>, Profiles>, Row> {
     private final List<String> columns;
     private final boolean segmented;
+    private final Duration size;
 
-    EmitRowsFn(List<String> columns, boolean segmented) {
+    EmitRowsFn(List<String> columns, boolean segmented, Duration size) {
       this.columns = columns;
       this.segmented = segmented;
+      this.size = size;
     }
 
     @ProcessElement
     public void process(
-        @Element KV<String, Profiles> element, BoundedWindow window, OutputReceiver<Row> out) {
-      IntervalWindow interval = (IntervalWindow) window;
-      String segment = segmented ? element.getKey() : null;
+        @Element KV<KV<String, Long>, Profiles> element,
+        BoundedWindow window,
+        OutputReceiver<Row> out) {
+      // Unbounded input is in its event-time window; bounded input carries the window in the key.
+      IntervalWindow interval =
+          window instanceof IntervalWindow
+              ? (IntervalWindow) window
+              : new IntervalWindow(new Instant(element.getKey().getValue()), size);
+      String segment = segmented ? element.getKey().getKey() : null;
       ColumnProfile[] profiles = element.getValue().columns;
       for (int i = 0; i < profiles.length; i++) {
         out.output(profiles[i].toRow(interval.start(), interval.end(), segment, columns.get(i)));

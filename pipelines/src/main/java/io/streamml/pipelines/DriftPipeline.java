@@ -1,0 +1,166 @@
+package io.streamml.pipelines;
+
+import io.streamml.pipelines.options.DriftOptions;
+import io.streamml.pipelines.options.EnrichmentOptions;
+import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.OutputOptions;
+import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.SimulatorOptions;
+import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.drift.ComputeDrift;
+import io.streamml.transforms.drift.DriftThresholds;
+import io.streamml.transforms.drift.ProfileWindow;
+import io.streamml.transforms.drift.ReferenceProfile;
+import io.streamml.transforms.features.WindowedFeatures;
+import io.streamml.transforms.ingest.ParseEvents;
+import io.streamml.transforms.ingest.ReadEvents;
+import io.streamml.transforms.io.WriteJsonLines;
+import io.streamml.transforms.model.ModelBundle;
+import io.streamml.transforms.model.ModelRegistry;
+import java.io.PrintStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.schemas.transforms.DropFields;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Duration;
+
+/**
+ * Measures drift of the live (or archived) features against the reference profile of the model in
+ * {@code --registry} (its LATEST version): read → parse → (enrich) → the serving features → {@link
+ * ProfileWindow} per event-time window → {@link ComputeDrift}. Writes window profiles, drift
+ * metrics and dead letters as JSON lines under {@code --output/drift/}.
+ */
+public final class DriftPipeline {
+
+  /** The drift pipeline's flags. */
+  public interface Options
+      extends UseCaseOptions,
+          EventSourceOptions,
+          SimulatorOptions,
+          EnrichmentOptions,
+          OutputOptions,
+          RegistryOptions,
+          DriftOptions {}
+
+  private DriftPipeline() {}
+
+  public static String profilesPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/profiles/part");
+  }
+
+  public static String metricsPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/metrics/part");
+  }
+
+  public static String deadLettersPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/dead-letters/part");
+  }
+
+  /** The thresholds the flags set. */
+  public static DriftThresholds thresholds(DriftOptions options) {
+    return DriftThresholds.defaults()
+        .with(DriftMetric.PSI, options.getPsiWarn(), options.getPsiDrift())
+        .with(DriftMetric.JS_DISTANCE, options.getJsDrift(), options.getJsDrift())
+        .with(
+            DriftMetric.WASSERSTEIN_NORMALIZED,
+            options.getWassersteinDrift(),
+            options.getWassersteinDrift())
+        .withMinCount(options.getMinWindowCount());
+  }
+
+  /** The profiling and comparison steps, for any pipeline that has feature vectors or scores. */
+  public static PCollection<Row> measureDrift(
+      PCollection<Row> rows, ReferenceProfile reference, DriftOptions options) {
+    ProfileWindow profile =
+        ProfileWindow.of(reference, Duration.standardMinutes(options.getDriftWindowMinutes()));
+    if (options.getDriftSlideMinutes() > 0) {
+      profile = profile.withSlidingPeriod(Duration.standardMinutes(options.getDriftSlideMinutes()));
+    }
+    if (options.getSegmentField() != null) {
+      profile = profile.withSegmentField(options.getSegmentField());
+    }
+    return rows.apply("ProfileWindows", profile);
+  }
+
+  /** Adds the drift steps to {@code pipeline}, against {@code reference}. */
+  public static void buildPipeline(Pipeline pipeline, Options options, ReferenceProfile reference) {
+    UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
+    WithFailures.Result<PCollection<Row>, Row> parsed =
+        pipeline
+            .apply("ReadEvents", read)
+            .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+    WithFailures.Result<PCollection<Row>, Row> features =
+        EventInputs.enrich(parsed.output(), spec, options)
+            .apply("ExtractFeatures", WindowedFeatures.of(spec));
+    PCollection<Row> profiles = measureDrift(features.output(), reference, options);
+    PCollection<Row> metrics =
+        profiles.apply(
+            "ComputeDrift", ComputeDrift.against(reference).withThresholds(thresholds(options)));
+    // The sketch bytes stay in the pipeline; the files carry the readable profile.
+    writeInGlobalWindow(
+        profiles.apply("DropSketches", DropFields.fields("quantile_sketch")),
+        "WriteProfiles",
+        profilesPrefix(options));
+    writeInGlobalWindow(metrics, "WriteDriftMetrics", metricsPrefix(options));
+    writeInGlobalWindow(
+        PCollectionList.of(parsed.failures())
+            .and(features.failures())
+            .apply("CollectDeadLetters", Flatten.pCollections()),
+        "WriteDeadLetters",
+        deadLettersPrefix(options));
+  }
+
+  /** Bounded windowed results go to one set of files; unbounded ones to files per window. */
+  private static void writeInGlobalWindow(PCollection<Row> rows, String name, String prefix) {
+    PCollection<Row> toWrite = rows;
+    if (rows.isBounded() == PCollection.IsBounded.BOUNDED) {
+      toWrite = rows.apply(name + "InOneWindow", Window.<Row>into(new GlobalWindows()));
+    }
+    toWrite.apply(name, WriteJsonLines.to(prefix));
+  }
+
+  /** The reference profile of the registry's LATEST model; one clear error if there is none. */
+  public static ReferenceProfile referenceOf(String registry) throws Exception {
+    ModelBundle bundle = ModelRegistry.at(registry).loadLatest();
+    return bundle
+        .profile()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "The LATEST model in "
+                        + registry
+                        + " has no reference profile (trained before profiles existed); retrain"
+                        + " it"));
+  }
+
+  /** Runs to completion and prints the drift found per column; false if the job only was staged. */
+  public static boolean run(Options options, PrintStream out) throws Exception {
+    FileSystems.setDefaultPipelineOptions(options);
+    ReferenceProfile reference = referenceOf(options.getRegistry());
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options, reference);
+    if (options.getClearOutput()) {
+      OutputFiles.deleteMatching(profilesPrefix(options) + "*");
+      OutputFiles.deleteMatching(metricsPrefix(options) + "*");
+      OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+    }
+    out.printf(
+        "streamml drift: profiling %d-minute windows against the LATEST model's reference...%n",
+        options.getDriftWindowMinutes());
+    if (!PipelineRuns.runToCompletion(pipeline)) {
+      out.println("streamml drift: the runner prepared the job without running it.");
+      return false;
+    }
+    DriftSummary.read(metricsPrefix(options) + "*").print(out);
+    return true;
+  }
+}
