@@ -21,17 +21,6 @@ public final class ModelTraining {
 
   private ModelTraining() {}
 
-  /** Log loss every tenth round and at the last, so a user sees training converge. */
-  private static void printLearningCurve(float[][] curve, PrintStream out) {
-    for (int round = 0; round < curve.length; round++) {
-      if ((round + 1) % 10 == 0 || round == curve.length - 1) {
-        out.printf(
-            "  round %4d   train logloss %.5f   holdout logloss %.5f%n",
-            round + 1, curve[round][0], curve[round][1]);
-      }
-    }
-  }
-
   /** Trains on the vectors in files matching {@code vectorsPattern}; returns the new version. */
   public static String trainAndRegister(
       UseCaseSpec spec,
@@ -47,18 +36,12 @@ public final class ModelTraining {
     out.printf(
         "training on %d vectors, %d labelled (%.2f%% positive), holding out the latest %.0f%%...%n",
         vectors.size(), data.size(), 100 * data.positiveShare(), 100 * options.getHoldoutShare());
-    XGBoostTrainer.Result trained =
-        XGBoostTrainer.create()
-            .withRounds(options.getRounds())
-            .withMaxDepth(options.getMaxDepth())
-            .withEta(options.getEta())
-            .withHoldoutShare(options.getHoldoutShare())
-            .withAlertRate(options.getAlertRate())
-            .withTargetPrecision(options.getTargetPrecision())
-            .withScalePosWeight(options.getScalePosWeight())
-            .train(data);
+    XGBoostTrainer trainer = trainer(options, out);
+    XGBoostTrainer.Result trained = trainer.train(data);
     try {
-      printLearningCurve(trained.learningCurve, out);
+      out.printf(
+          "  ran %d rounds; best holdout %s at round %d%n",
+          trained.learningCurve.length, trainer.evalMetric(), trained.bestRound);
       String version = registry.register(ModelBundle.of(trained, data, spec));
       out.printf("model %s registered (now LATEST); holdout:%n", version);
       out.printf("  %-24s %.4f%n", "threshold", trained.threshold);
@@ -67,5 +50,35 @@ public final class ModelTraining {
     } finally {
       trained.booster.dispose();
     }
+  }
+
+  /** The trainer the flags describe, printing progress every few rounds as it trains. */
+  static XGBoostTrainer trainer(TrainingOptions options, PrintStream out) {
+    int every = options.getProgressEveryRounds();
+    if (every <= 0) {
+      throw new IllegalArgumentException(
+          "--progressEveryRounds must be > 0: " + options.getProgressEveryRounds());
+    }
+    XGBoostTrainer trainer =
+        XGBoostTrainer.create()
+            .withRounds(options.getRounds())
+            .withMaxDepth(options.getMaxDepth())
+            .withEta(options.getEta())
+            .withHoldoutShare(options.getHoldoutShare())
+            .withAlertRate(options.getAlertRate())
+            .withTargetPrecision(options.getTargetPrecision())
+            .withScalePosWeight(options.getScalePosWeight())
+            .withEarlyStoppingRounds(options.getEarlyStoppingRounds())
+            .withObjective(options.getObjective());
+    String metric = trainer.evalMetric();
+    return trainer.withRoundListener(
+        (round, train, holdout) -> {
+          if (round % every == 0 || round == 1) {
+            out.printf(
+                "  round %4d   train %s %.5f   holdout %s %.5f%n",
+                round, metric, train, metric, holdout);
+            out.flush();
+          }
+        });
   }
 }

@@ -1,6 +1,9 @@
 package io.streamml.pipelines.cli;
 
 import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.transforms.drift.FeatureReference;
+import io.streamml.transforms.drift.ReferenceProfile;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
@@ -8,11 +11,14 @@ import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.Description;
 
-/** {@code streamml models list|show|promote|rollback}: inspect the registry and move LATEST. */
+/**
+ * {@code streamml models list|show|promote|rollback|import}: inspect the registry, move LATEST, and
+ * register a model trained elsewhere.
+ */
 final class ModelsCommand implements Command<ModelsCommand.Options> {
 
   /** The models command's flags. */
-  public interface Options extends RegistryOptions {
+  public interface Options extends RegistryOptions, UseCaseOptions, ImportModelOptions {
     @Description("Model version for show and promote (e.g. v0002); show defaults to LATEST.")
     String getVersion();
 
@@ -26,12 +32,12 @@ final class ModelsCommand implements Command<ModelsCommand.Options> {
 
   @Override
   public String summary() {
-    return "list, show, promote or roll back registered models";
+    return "list, show, promote, roll back or import (bring your own) registered models";
   }
 
   @Override
   public List<String> actions() {
-    return List.of("list", "show", "promote", "rollback");
+    return List.of("list", "show", "promote", "rollback", "import");
   }
 
   @Override
@@ -71,6 +77,10 @@ final class ModelsCommand implements Command<ModelsCommand.Options> {
         out.printf("  threshold   %.4f%n", bundle.threshold());
         out.printf("  features    %s%n", bundle.featureNames());
         bundle.metrics().forEach((name, value) -> out.printf("  %-24s %.4f%n", name, value));
+        printProfile(bundle, out);
+        break;
+      case "import":
+        ImportModel.run(options, registry, out);
         break;
       case "promote":
         if (options.getVersion() == null) {
@@ -83,5 +93,37 @@ final class ModelsCommand implements Command<ModelsCommand.Options> {
         out.printf("LATEST is now %s%n", registry.rollback());
         break;
     }
+  }
+
+  /** One line per feature and for the score: enough to eyeball the drift baseline. */
+  private static void printProfile(ModelBundle bundle, PrintStream out) {
+    if (bundle.profile().isEmpty()) {
+      out.println("  reference profile: none (bundle written before profiles; retrain or import)");
+      return;
+    }
+    ReferenceProfile profile = bundle.profile().get();
+    out.printf(
+        "  reference profile: %d rows, up to %d quantile bins per feature%n",
+        profile.rows(), profile.bins());
+    out.printf(
+        "    %-24s %6s %8s %10s %10s %10s %10s %10s%n",
+        "feature", "bins", "missing", "mean", "std", "min", "median", "max");
+    for (FeatureReference feature : profile.features()) {
+      printReference(feature, out);
+    }
+    printReference(profile.score(), out);
+  }
+
+  private static void printReference(FeatureReference ref, PrintStream out) {
+    out.printf(
+        "    %-24s %6d %7.2f%% %10.4g %10.4g %10.4g %10.4g %10.4g%n",
+        ref.name(),
+        ref.numBins(),
+        100 * ref.missingShare(),
+        ref.mean(),
+        ref.stdDev(),
+        ref.min(),
+        ref.quantile(0.5),
+        ref.max());
   }
 }

@@ -48,4 +48,24 @@ public interface TrainingOptions extends PipelineOptions {
   Double getScalePosWeight();
 
   void setScalePosWeight(Double value);
+
+  @Description(
+      "Stop when the holdout metric has not improved for this many rounds (0: run every round).")
+  @Default.Integer(20)
+  Integer getEarlyStoppingRounds();
+
+  void setEarlyStoppingRounds(Integer value);
+
+  // A string, not an enum: XGBoost's own names (binary:logistic) are what users know and type.
+  @Description("XGBoost objective: binary:logistic, reg:logistic or binary:hinge.")
+  @Default.String("binary:logistic")
+  String getObjective();
+
+  void setObjective(String value);
+
+  @Description("Print the train and holdout metric every this many rounds while training.")
+  @Default.Integer(10)
+  Integer getProgressEveryRounds();
+
+  void setProgressEveryRounds(Integer value);
 }

@@ -36,7 +36,15 @@ public final class ModelRegistry {
   }
 
   /** Stores the bundle as the next version and makes it LATEST; returns the version. */
-  public synchronized String register(ModelBundle bundle) throws IOException {
+  public String register(ModelBundle bundle) throws IOException {
+    return register(bundle, true);
+  }
+
+  /**
+   * Stores the bundle as the next version, and makes it LATEST if {@code makeLatest}; returns the
+   * version.
+   */
+  public synchronized String register(ModelBundle bundle, boolean makeLatest) throws IOException {
     List<String> versions = versions();
     int next =
         versions.isEmpty()
@@ -44,7 +52,9 @@ public final class ModelRegistry {
             : Integer.parseInt(versions.get(versions.size() - 1).substring(1)) + 1;
     String version = String.format("v%04d", next);
     bundle.writeTo(folderOf(version));
-    promote(version);
+    if (makeLatest) {
+      promote(version);
+    }
     return version;
   }
 

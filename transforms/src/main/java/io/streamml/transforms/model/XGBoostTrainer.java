@@ -1,9 +1,12 @@
 package io.streamml.transforms.model;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkNotNull;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -14,7 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Trains a binary XGBoost classifier on the earlier part of a time-ordered {@link TrainingSet},
  * early-stops and evaluates on the later part, and picks the alert threshold on that holdout.
- * Deterministic for a fixed seed (single-threaded histogram training).
+ * Deterministic for a fixed seed (single-threaded histogram training). Early stopping keeps the
+ * trees after the best round (xgboost4j cannot slice a booster); {@code best_round} is reported.
  */
 public final class XGBoostTrainer {
 
@@ -28,6 +32,19 @@ public final class XGBoostTrainer {
   private long seed = 42;
   private @Nullable Double targetPrecision;
   private @Nullable Double scalePosWeight;
+  private String objective = "binary:logistic";
+  private RoundListener listener = (round, train, holdout) -> {};
+
+  /** Objectives whose predictions are scores in [0, 1], as thresholds and drift expect. */
+  public static final List<String> OBJECTIVES =
+      List.of("binary:logistic", "reg:logistic", "binary:hinge");
+
+  /** Told after every boosting round, while training runs. */
+  @FunctionalInterface
+  public interface RoundListener {
+    /** {@code round} counts from 1; the metrics are the eval metric on each part. */
+    void onRound(int round, float trainMetric, float holdoutMetric);
+  }
 
   private XGBoostTrainer() {}
 
@@ -47,6 +64,8 @@ public final class XGBoostTrainer {
     copy.seed = seed;
     copy.targetPrecision = targetPrecision;
     copy.scalePosWeight = scalePosWeight;
+    copy.objective = objective;
+    copy.listener = listener;
     return copy;
   }
 
@@ -109,21 +128,64 @@ public final class XGBoostTrainer {
     return copy;
   }
 
+  /** Stop when the holdout metric has not improved for this many rounds; 0 never stops early. */
+  public XGBoostTrainer withEarlyStoppingRounds(int earlyStoppingRounds) {
+    checkArgument(
+        earlyStoppingRounds >= 0, "earlyStoppingRounds must be >= 0: %s", earlyStoppingRounds);
+    XGBoostTrainer copy = copy();
+    copy.earlyStoppingRounds = earlyStoppingRounds;
+    return copy;
+  }
+
+  /** The XGBoost objective, one of {@link #OBJECTIVES}. */
+  public XGBoostTrainer withObjective(String objective) {
+    checkArgument(
+        OBJECTIVES.contains(objective),
+        "objective must be one of %s (scores in [0, 1]): %s",
+        OBJECTIVES,
+        objective);
+    XGBoostTrainer copy = copy();
+    copy.objective = objective;
+    return copy;
+  }
+
+  /** Called after each round with the train and holdout metric, to report progress live. */
+  public XGBoostTrainer withRoundListener(RoundListener listener) {
+    XGBoostTrainer copy = copy();
+    copy.listener = checkNotNull(listener, "listener");
+    return copy;
+  }
+
+  /** The eval metric the learning curve and early stopping use. */
+  public String evalMetric() {
+    return objective.equals("binary:hinge") ? "error" : "logloss";
+  }
+
   /** A trained booster with its holdout metrics and threshold. */
   public static final class Result {
     public final Booster booster;
     public final Map<String, Double> metrics;
     public final double threshold;
 
-    /** Log loss per round run: {@code [round][0]} on the training part, {@code [1]} holdout. */
+    /**
+     * The eval metric per round run: {@code [round][0]} on the training part, {@code [1]} holdout.
+     */
     public final float[][] learningCurve;
 
+    /** The round (from 1) with the best holdout metric. */
+    public final int bestRound;
+
     Result(
-        Booster booster, Map<String, Double> metrics, double threshold, float[][] learningCurve) {
+        Booster booster,
+        Map<String, Double> metrics,
+        double threshold,
+        float[][] learningCurve,
+        int bestRound) {
       this.booster = booster;
       this.metrics = metrics;
       this.threshold = threshold;
       this.learningCurve = learningCurve;
+      this.bestRound = bestRound;
     }
   }
 
@@ -141,17 +203,26 @@ public final class XGBoostTrainer {
       Map<String, DMatrix> watches = new LinkedHashMap<>();
       watches.put("train", trainMatrix);
       watches.put("holdout", holdoutMatrix);
-      float[][] history = new float[watches.size()][rounds];
-      Booster booster =
-          XGBoost.train(
-              trainMatrix,
-              params(train),
-              rounds,
-              watches,
-              history,
-              null,
-              null,
-              earlyStoppingRounds);
+      // Zero rounds gives an empty booster that caches both matrices; the loop below is
+      // XGBoost.train's own (update, evalSet, early stop) with the listener told every round.
+      Booster booster = XGBoost.train(trainMatrix, params(train), 0, watches, null, null);
+      DMatrix[] evalMatrices = {trainMatrix, holdoutMatrix};
+      String[] evalNames = {"train", "holdout"};
+      List<float[]> history = new ArrayList<>();
+      int best = 0;
+      for (int iteration = 0; iteration < rounds; iteration++) {
+        booster.update(trainMatrix, iteration);
+        float[] metrics = new float[2];
+        booster.evalSet(evalMatrices, evalNames, iteration, metrics);
+        history.add(metrics);
+        listener.onRound(iteration + 1, metrics[0], metrics[1]);
+        if (metrics[1] < history.get(best)[1]) {
+          best = iteration;
+        }
+        if (earlyStoppingRounds > 0 && iteration - best >= earlyStoppingRounds) {
+          break;
+        }
+      }
       float[] scores = column(booster.predict(holdoutMatrix));
       double threshold = BinaryMetrics.thresholdForAlertRate(scores, alertRate);
       if (targetPrecision != null) {
@@ -166,12 +237,12 @@ public final class XGBoostTrainer {
       metrics.put("log_loss", BinaryMetrics.logLoss(scores, holdout.labels()));
       metrics.put("precision_at_threshold", precisionRecall[0]);
       metrics.put("recall_at_threshold", precisionRecall[1]);
-      int roundsRun = roundsRun(history[1]);
-      metrics.put("rounds", (double) roundsRun);
+      metrics.put("rounds", (double) history.size());
+      metrics.put("best_round", (double) best + 1);
       metrics.put("train_rows", (double) train.size());
       metrics.put("holdout_rows", (double) holdout.size());
       metrics.put("holdout_positive_share", holdout.positiveShare());
-      return new Result(booster, metrics, threshold, curve(history, roundsRun));
+      return new Result(booster, metrics, threshold, history.toArray(new float[0][]), best + 1);
     } finally {
       trainMatrix.dispose();
       holdoutMatrix.dispose();
@@ -180,36 +251,31 @@ public final class XGBoostTrainer {
 
   private Map<String, Object> params(TrainingSet train) {
     Map<String, Object> params = new HashMap<>();
-    params.put("objective", "binary:logistic");
-    params.put("eval_metric", "logloss");
+    params.put("objective", objective);
+    params.put("eval_metric", evalMetric());
     params.put("max_depth", maxDepth);
     params.put("eta", eta);
     params.put("tree_method", "hist");
     params.put("seed", seed);
     params.put("nthread", 1);
     double positives = train.positiveShare();
-    // Rare positives (fraud) get their weight up to the negatives'.
+    // Rare positives (fraud) get their weight up to the negatives', unless told a weight.
     params.put(
-        "scale_pos_weight", positives == 0 ? 1.0 : Math.min(100, (1 - positives) / positives));
+        "scale_pos_weight",
+        scalePosWeight != null
+            ? scalePosWeight
+            : positives == 0 ? 1.0 : Math.min(100, (1 - positives) / positives));
     return params;
   }
 
-  /** Rounds XGBoost ran before early stopping; unrun rounds keep their initial 0. */
-  private static int roundsRun(float[] holdoutHistory) {
-    int run = holdoutHistory.length;
-    while (run > 0 && holdoutHistory[run - 1] == 0f) {
-      run--;
+  /** The booster's scores on every row of {@code data}, in one batch predict. */
+  public static float[] predict(Booster booster, TrainingSet data) throws XGBoostError {
+    DMatrix matrix = matrix(data);
+    try {
+      return column(booster.predict(matrix));
+    } finally {
+      matrix.dispose();
     }
-    return run;
-  }
-
-  private static float[][] curve(float[][] history, int roundsRun) {
-    float[][] curve = new float[roundsRun][2];
-    for (int round = 0; round < roundsRun; round++) {
-      curve[round][0] = history[0][round];
-      curve[round][1] = history[1][round];
-    }
-    return curve;
   }
 
   static DMatrix matrix(TrainingSet data) throws XGBoostError {

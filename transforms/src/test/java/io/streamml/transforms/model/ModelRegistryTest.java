@@ -2,16 +2,20 @@ package io.streamml.transforms.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamml.schemas.UseCaseSpecs;
+import io.streamml.transforms.drift.ReferenceProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +133,92 @@ class ModelRegistryTest {
               });
       promoter.get();
       reader.get();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void bundleCarriesTheReferenceProfileOfItsTrainingRows() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+
+    ReferenceProfile profile = registry.loadLatest().profile().orElseThrow();
+    assertEquals(bundle.profile().orElseThrow(), profile);
+    assertEquals(bundle.featureNames(), profile.featureNames());
+    assertEquals(data.size(), profile.rows());
+    float[] scores = XGBoostTrainer.predict(trained.booster, data);
+    assertEquals(data.size(), profile.score().count());
+    assertEquals(
+        IntStream.range(0, scores.length).mapToDouble(i -> scores[i]).max().orElseThrow(),
+        profile.score().max(),
+        1e-7);
+    assertTrue(Files.exists(root.resolve("v0001/profile.json")));
+    assertTrue(Files.readString(root.resolve("v0001/manifest.json")).contains("profile.json"));
+  }
+
+  @Test
+  void tamperedProfileIsRefusedNamingTheFile() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+    Files.writeString(root.resolve("v0001/profile.json"), "{}");
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, registry::loadLatest);
+    assertEquals(
+        "Model bundle " + root + "/v0001: profile.json does not match its manifest checksum",
+        e.getMessage());
+  }
+
+  @Test
+  void bundleFromBeforeProfilesLoadsWithoutOne() throws Exception {
+    ModelBundle old =
+        new ModelBundle(
+            trained.booster.toByteArray("json"),
+            bundle.featureNames(),
+            bundle.spec(),
+            bundle.metrics(),
+            bundle.threshold(),
+            bundle.trainedFrom(),
+            bundle.trainedTo());
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(old);
+
+    assertFalse(Files.exists(root.resolve("v0001/profile.json")));
+    assertTrue(registry.loadLatest().profile().isEmpty());
+  }
+
+  @Test
+  void readersNeverSeeAHalfWrittenBundleWhileNewVersionsRegister() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 15; i++) {
+                  registry.register(bundle);
+                }
+                return null;
+              });
+      Future<Integer> reader =
+          pool.submit(
+              () -> {
+                int loads = 0;
+                ModelRegistry other = ModelRegistry.at(root.toString());
+                while (!writer.isDone() || loads == 0) {
+                  ModelBundle loaded = other.loadLatest();
+                  assertEquals(bundle.profile(), loaded.profile());
+                  for (String version : other.versions()) {
+                    other.load(version); // every listed version is complete
+                  }
+                  loads++;
+                }
+                return loads;
+              });
+      writer.get();
+      assertTrue(reader.get() > 0);
+      assertEquals(16, registry.versions().size());
     } finally {
       pool.shutdownNow();
     }
