@@ -13,15 +13,19 @@ import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelRegistry;
+import io.streamml.transforms.model.WriteTrainingSetParquet;
 import java.io.PrintStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 
 /**
  * Turns history into a registered model: read → parse → (enrich) → the same features as serving,
- * written as the training set under {@code --output/training-set/}; then, on the launcher's
- * machine, a time-ordered split, XGBoost training with early stopping, holdout evaluation, and a
- * new bundle version in {@code --registry}.
+ * written as the training set under {@code --output/training-set/} (JSON lines {@code part-*}, and
+ * Parquet {@code vectors-*.parquet} to inspect); then, on the launcher's machine, a time-ordered
+ * split, XGBoost training with early stopping, holdout evaluation, and a new bundle version in
+ * {@code --registry}.
  */
 public final class TrainPipeline {
 
@@ -41,6 +45,11 @@ public final class TrainPipeline {
     return OutputFiles.join(options.getOutput(), "training-set/part");
   }
 
+  /** Where the Parquet copy of the training set goes: {@code vectors-*.parquet} files. */
+  public static String trainingSetDirectory(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "training-set");
+  }
+
   /** Builds the training set, trains, registers; returns the new version. */
   public static String run(Options options, PrintStream out) throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
@@ -51,18 +60,23 @@ public final class TrainPipeline {
     }
     Pipeline pipeline = Pipeline.create(options);
     ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
-    EventInputs.enrich(
-            pipeline
-                .apply("ReadEvents", read)
-                .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()))
-                .output(),
-            spec,
-            options)
-        .apply("ExtractFeatures", WindowedFeatures.of(spec))
-        .output()
-        .apply("WriteTrainingSet", WriteJsonLines.to(trainingSetPrefix(options)));
+    PCollection<Row> vectors =
+        EventInputs.enrich(
+                pipeline
+                    .apply("ReadEvents", read)
+                    .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()))
+                    .output(),
+                spec,
+                options)
+            .apply("ExtractFeatures", WindowedFeatures.of(spec))
+            .output();
+    vectors.apply("WriteTrainingSet", WriteJsonLines.to(trainingSetPrefix(options)));
+    // The same vectors as Parquet, for inspection with any Parquet tool; training reads the JSON.
+    vectors.apply(
+        "WriteTrainingSetParquet", WriteTrainingSetParquet.to(trainingSetDirectory(options)));
     if (options.getClearOutput()) {
       OutputFiles.deleteMatching(trainingSetPrefix(options) + "*");
+      OutputFiles.deleteMatching(trainingSetDirectory(options) + "/vectors-*.parquet");
     }
     out.printf("streamml train: building the %s training set...%n", spec.name());
     if (!PipelineRuns.runToCompletion(pipeline)) {

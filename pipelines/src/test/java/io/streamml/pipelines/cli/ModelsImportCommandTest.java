@@ -183,4 +183,12 @@ class ModelsImportCommandTest {
     assertEquals(
         "streamml models: Data file " + dir.resolve("none.jsonl") + " does not exist", err());
   }
+
+  @Test
+  void modelsHelpListsTheImportFlags() {
+    assertEquals(0, run("models", "--help"));
+    assertTrue(out().startsWith("Usage: streamml models list|show|promote|rollback|import"), out());
+    assertTrue(out().contains("--modelFile=<String>"), out());
+    assertTrue(out().contains("--promote=<Boolean>"), out());
+  }
 }

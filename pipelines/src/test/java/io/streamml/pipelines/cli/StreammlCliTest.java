@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamml.pipelines.TrainingSetFiles;
 import io.streamml.schemas.UseCaseSpecs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -163,7 +164,7 @@ class StreammlCliTest {
   }
 
   @Test
-  void trainRegistersAModelThatModelsListsAndShows(@TempDir Path dir) {
+  void trainRegistersAModelThatModelsListsAndShows(@TempDir Path dir) throws Exception {
     String registry = "--registry=" + dir.resolve("registry");
 
     assertEquals(
@@ -172,6 +173,14 @@ class StreammlCliTest {
         err());
     assertTrue(out().contains("model v0001 registered"), out());
     assertTrue(out().matches("(?s).*auc_roc\\s+0\\.\\d+.*"), out());
+    // Progress while training (round 1, every 10th), before the summary.
+    assertTrue(out().contains("  round    1   train logloss"), out());
+    assertTrue(out().indexOf("  round   10   train logloss") < out().indexOf("ran "), out());
+    // The training set also as Parquet, with the same rows as the JSON lines.
+    Path trainingSet = dir.resolve("out/training-set");
+    assertEquals(
+        TrainingSetFiles.jsonRows(trainingSet),
+        TrainingSetFiles.parquetRows(trainingSet, UseCaseSpecs.builtIn(UseCaseSpecs.FRAUD)));
 
     out.reset();
     assertEquals(0, run("models", "list", registry), err());
@@ -179,6 +188,7 @@ class StreammlCliTest {
     out.reset();
     assertEquals(0, run("models", "show", registry), err());
     assertTrue(out().contains("threshold"), out());
+    assertTrue(out().contains("  reference profile: "), out());
   }
 
   @Test

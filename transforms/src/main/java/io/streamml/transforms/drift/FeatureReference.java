@@ -147,9 +147,13 @@ public final class FeatureReference implements Serializable {
     return found >= 0 ? found + 1 : -found - 1;
   }
 
-  /** The histogram bin of {@code value} on these edges, or -1 if it is missing (NaN). */
+  /**
+   * The histogram bin of {@code value} on these edges, or -1 if it is missing (NaN). The value is
+   * rounded to float first: XGBoost sees features as floats and training profiles are computed from
+   * them, so a serving 0.1 (double) must land where the training 0.1f did.
+   */
   public int binOf(double value) {
-    return Double.isNaN(value) ? -1 : bin(edges, value);
+    return Double.isNaN(value) ? -1 : bin(edges, (float) value);
   }
 
   public String name() {

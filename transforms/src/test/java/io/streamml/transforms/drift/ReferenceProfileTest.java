@@ -63,6 +63,18 @@ class ReferenceProfileTest {
   }
 
   @Test
+  void servingDoublesFallInTheBinOfTheirTrainingFloats() {
+    ReferenceProfile profile =
+        ReferenceProfile.compute(
+            List.of("risk"), new float[] {0.1f, 0.2f, 0.1f}, new float[] {0, 0, 0}, 10);
+    FeatureReference risk = profile.feature("risk");
+
+    assertEquals(1, risk.binOf(0.1));
+    assertEquals(2, risk.binOf(0.2));
+    assertEquals(0, risk.binOf(0.05));
+  }
+
+  @Test
   void skewedContinuousFeatureDeduplicatesEdges() {
     double[] values = new double[1000];
     for (int i = 900; i < 1000; i++) {
