@@ -3,15 +3,20 @@ package io.streamml.pipelines;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.streamml.pipelines.report.ReportRun;
 import io.streamml.schemas.DriftMetric;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
+import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -20,7 +25,8 @@ import org.junit.runners.JUnit4;
 
 /**
  * The drift pipeline on simulated payments whose distribution shifts one hour in, against a model
- * trained on unshifted payments: drift shows after the shift and not before.
+ * trained on unshifted payments: drift shows after the shift and not before; the report renders in
+ * a real headless Chromium.
  */
 @RunWith(JUnit4.class)
 public class DriftPipelineTest {
@@ -28,14 +34,18 @@ public class DriftPipelineTest {
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
 
   private static final Instant SHIFT = Instant.parse("2026-01-01T01:00:00Z");
+  private static final List<String> PAYMENT_FEATURES = List.of("amount", "log_amount", "is_online");
 
-  private static <T extends org.apache.beam.sdk.options.PipelineOptions> T options(
-      Class<T> type, String... args) {
+  private static DriftPipeline.Options drift;
+  private static String printed;
+  private static Path report;
+
+  private static <T extends PipelineOptions> T options(Class<T> type, String... args) {
     return PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
   }
 
-  @Test
-  public void driftAppearsAfterTheShiftAndNotBefore() throws Exception {
+  @BeforeClass
+  public static void trainThenMeasureDriftThenReport() throws Exception {
     Path root = FOLDER.getRoot().toPath();
     String registry = "--registry=" + root.resolve("registry");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -48,8 +58,7 @@ public class DriftPipelineTest {
             registry,
             "--output=" + root.resolve("train")),
         out);
-
-    DriftPipeline.Options drift =
+    drift =
         options(
             DriftPipeline.Options.class,
             "--events=7200",
@@ -59,29 +68,64 @@ public class DriftPipelineTest {
             registry,
             "--output=" + root.resolve("drift"));
     assertTrue(DriftPipeline.run(drift, out));
+    report =
+        Path.of(
+            ReportRun.run(
+                options(ReportRun.Options.class, "--input=" + root.resolve("drift"), registry),
+                out));
+    printed = log.toString(StandardCharsets.UTF_8);
+  }
 
+  @Test
+  public void driftAppearsAfterTheShiftAndNotBefore() {
     DriftSummary summary = DriftSummary.read(DriftPipeline.metricsPrefix(drift) + "*");
     // 7,200 events at about one per second: four 30-minute windows, two on each side of the shift.
     assertEquals(4, summary.driftedShareByWindow().size());
     // The features of the payment itself shift; the trailing ones also carry the stream's warm-up
     // (no history at its start), so they are not used to judge "not before".
-    for (String column : List.of("amount", "log_amount", "is_online")) {
-      for (Row m : summary.metrics()) {
-        if (!m.getString(DriftMetric.COLUMN).equals(column)) {
-          continue;
-        }
-        Instant window = m.getDateTime(DriftMetric.WINDOW_START).toInstant();
-        String verdict = m.getString(DriftMetric.VERDICT);
-        String where = column + " in the window from " + window + ": " + m;
-        if (window.isBefore(SHIFT)) {
-          assertEquals(where, "OK", verdict);
-        } else {
-          assertEquals(where, "DRIFT", verdict);
-          assertTrue(where, m.getDouble(DriftMetric.PSI) >= 0.1);
-        }
+    for (Row m : summary.metrics()) {
+      String column = m.getString(DriftMetric.COLUMN);
+      if (!PAYMENT_FEATURES.contains(column)) {
+        continue;
+      }
+      Instant window = m.getDateTime(DriftMetric.WINDOW_START).toInstant();
+      String verdict = m.getString(DriftMetric.VERDICT);
+      String where = column + " in the window from " + window + ": " + m;
+      if (window.isBefore(SHIFT)) {
+        assertEquals(where, "OK", verdict);
+      } else {
+        assertEquals(where, "DRIFT", verdict);
+        assertTrue(where, m.getDouble(DriftMetric.PSI) >= 0.1);
       }
     }
-    String printed = log.toString(StandardCharsets.UTF_8);
     assertTrue(printed, printed.contains("first drift window"));
+  }
+
+  /** Debian's chromium, as .ci/run installs it; headless, so no display is needed. */
+  private static String chromium(String... args) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue("chromium did not finish in 60 s", process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals("chromium " + args[args.length - 1], 0, process.exitValue());
+    return stdout;
+  }
+
+  @Test
+  public void reportRendersInChromiumWithEveryFeatureAndTheVerdicts() throws Exception {
+    String dom = chromium("--dump-dom", report.toUri().toString());
+    for (String feature : DriftPipeline.referenceOf(drift.getRegistry()).featureNames()) {
+      assertTrue(feature, dom.contains("<section id=\"col-" + feature + "\">"));
+    }
+    assertTrue(dom.contains("DRIFT"));
+    assertTrue(dom.contains("<svg"));
+    Path png = FOLDER.getRoot().toPath().resolve("report.png");
+    chromium("--window-size=1200,2000", "--screenshot=" + png, report.toUri().toString());
+    // A blank page compresses to a few KB; charts, tables and text do not.
+    assertTrue("screenshot " + Files.size(png) + " bytes", Files.size(png) > 50_000);
   }
 }
