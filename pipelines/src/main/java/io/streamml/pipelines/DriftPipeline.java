@@ -10,9 +10,11 @@ import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.drift.ComputeDrift;
+import io.streamml.transforms.drift.DetectRetrainTriggers;
 import io.streamml.transforms.drift.DriftThresholds;
 import io.streamml.transforms.drift.ProfileWindow;
 import io.streamml.transforms.drift.ReferenceProfile;
+import io.streamml.transforms.drift.RetrainPolicy;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
@@ -58,6 +60,27 @@ public final class DriftPipeline {
 
   public static String metricsPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "drift/metrics/part");
+  }
+
+  public static String triggersPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/retrain-triggers/part");
+  }
+
+  /** The retraining policy the flags set. */
+  public static RetrainPolicy retrainPolicy(DriftOptions options) {
+    RetrainPolicy policy =
+        RetrainPolicy.defaults()
+            .withDatasetDriftShare(options.getDatasetDriftShare())
+            .withWindowsToTrigger(options.getRetrainAfterWindows())
+            .withWindowsToRearm(options.getRetrainRearmWindows())
+            .withCooldown(hours(options.getRetrainCooldownHours()));
+    return options.getRetrainEveryHours() > 0
+        ? policy.withSchedule(hours(options.getRetrainEveryHours()))
+        : policy;
+  }
+
+  private static Duration hours(double hours) {
+    return Duration.millis(Math.round(hours * 3_600_000));
   }
 
   public static String deadLettersPrefix(OutputOptions options) {
@@ -112,6 +135,11 @@ public final class DriftPipeline {
         profilesPrefix(options));
     writeInGlobalWindow(metrics, "WriteDriftMetrics", metricsPrefix(options));
     writeInGlobalWindow(
+        metrics.apply(
+            "DetectRetrainTriggers", DetectRetrainTriggers.withPolicy(retrainPolicy(options))),
+        "WriteRetrainTriggers",
+        triggersPrefix(options));
+    writeInGlobalWindow(
         PCollectionList.of(parsed.failures())
             .and(features.failures())
             .apply("CollectDeadLetters", Flatten.pCollections()),
@@ -152,6 +180,7 @@ public final class DriftPipeline {
       OutputFiles.deleteMatching(profilesPrefix(options) + "*");
       OutputFiles.deleteMatching(metricsPrefix(options) + "*");
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+      OutputFiles.deleteMatching(triggersPrefix(options) + "*");
     }
     out.printf(
         "streamml drift: profiling %d-minute windows against the LATEST model's reference...%n",
@@ -161,6 +190,7 @@ public final class DriftPipeline {
       return false;
     }
     DriftSummary.read(metricsPrefix(options) + "*").print(out);
+    RetrainTriggers.read(triggersPrefix(options) + "*").print(out);
     return true;
   }
 }

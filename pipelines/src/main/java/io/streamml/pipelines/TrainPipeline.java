@@ -50,9 +50,43 @@ public final class TrainPipeline {
     return OutputFiles.join(options.getOutput(), "training-set");
   }
 
+  /**
+   * Whether the drift run in {@code --onTrigger} asked for retraining after the LATEST model's
+   * training window (always, for an empty registry); says which trigger, or why not.
+   */
+  private static boolean retrainAsked(Options options, PrintStream out) throws Exception {
+    ModelRegistry registry = ModelRegistry.at(options.getRegistry());
+    String version = registry.latestVersion();
+    if (version == null) {
+      out.println("streamml train: no model yet; training regardless of triggers.");
+      return true;
+    }
+    org.joda.time.Instant trainedTo = registry.load(version).trainedTo();
+    Row trigger =
+        RetrainTriggers.read(
+                OutputFiles.join(options.getOnTrigger(), "drift/retrain-triggers/part*"))
+            .firstAfter(trainedTo);
+    if (trigger == null) {
+      out.printf(
+          "streamml train: no retrain trigger in %s after %s's training data (to %s); nothing"
+              + " to do.%n",
+          options.getOnTrigger(), version, trainedTo);
+      return false;
+    }
+    out.printf(
+        "streamml train: retraining on %s at %s: %s%n",
+        trigger.getString(io.streamml.schemas.RetrainTrigger.REASON),
+        trigger.getDateTime(io.streamml.schemas.RetrainTrigger.TRIGGER_TIME),
+        trigger.getString(io.streamml.schemas.RetrainTrigger.DETAIL));
+    return true;
+  }
+
   /** Builds the training set, trains, registers; returns the new version. */
   public static String run(Options options, PrintStream out) throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
+    if (options.getOnTrigger() != null && !retrainAsked(options, out)) {
+      return null;
+    }
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
     if (spec.features() == null || spec.labelField() == null) {
       throw new IllegalArgumentException(

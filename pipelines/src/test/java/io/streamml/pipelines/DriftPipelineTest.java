@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.streamml.pipelines.report.ReportRun;
 import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.RetrainTrigger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,44 @@ public class DriftPipelineTest {
       }
     }
     assertTrue(printed, printed.contains("first drift window"));
+  }
+
+  @Test
+  public void theShiftAsksForRetrainingAndTrainOnTriggerActsOnIt() throws Exception {
+    List<Row> triggers = RetrainTriggers.read(DriftPipeline.triggersPrefix(drift) + "*").all();
+    assertTrue(printed, !triggers.isEmpty());
+    Row first = triggers.get(0);
+    assertTrue(first.toString(), !first.getDateTime(RetrainTrigger.TRIGGER_TIME).isBefore(SHIFT));
+    assertTrue(printed, printed.contains("retrain triggers: " + triggers.size()));
+
+    Path root = FOLDER.getRoot().toPath();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+    String[] train = {
+      "--events=4000",
+      "--rounds=20",
+      "--registry=" + drift.getRegistry(),
+      "--output=" + root.resolve("retrain")
+    };
+    String nothingAsked =
+        TrainPipeline.run(
+            options(
+                TrainPipeline.Options.class,
+                append(train, "--onTrigger=" + root.resolve("nowhere"))),
+            out);
+    assertEquals(null, nothingAsked);
+    String retrained =
+        TrainPipeline.run(
+            options(
+                TrainPipeline.Options.class, append(train, "--onTrigger=" + root.resolve("drift"))),
+            out);
+    assertEquals(log.toString(StandardCharsets.UTF_8), "v0002", retrained);
+  }
+
+  private static String[] append(String[] args, String arg) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = arg;
+    return all;
   }
 
   /** Debian's chromium, as .ci/run installs it; headless, so no display is needed. */

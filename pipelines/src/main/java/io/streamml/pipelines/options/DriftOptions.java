@@ -54,4 +54,34 @@ public interface DriftOptions extends PipelineOptions {
   double getWassersteinDrift();
 
   void setWassersteinDrift(double value);
+
+  @Description("A window counts as drifted when at least this share of the features drifted.")
+  @Default.Double(0.5)
+  double getDatasetDriftShare();
+
+  void setDatasetDriftShare(double value);
+
+  @Description("Ask for retraining after this many drifted windows in a row.")
+  @Default.Integer(2)
+  int getRetrainAfterWindows();
+
+  void setRetrainAfterWindows(int value);
+
+  @Description("After a retrain trigger, ask again only after this many calm windows in a row.")
+  @Default.Integer(2)
+  int getRetrainRearmWindows();
+
+  void setRetrainRearmWindows(int value);
+
+  @Description("Never ask for retraining twice within this many hours of event time.")
+  @Default.Double(6)
+  double getRetrainCooldownHours();
+
+  void setRetrainCooldownHours(double value);
+
+  @Description("Also ask for retraining when none was asked for this many hours; 0 = never.")
+  @Default.Double(0)
+  double getRetrainEveryHours();
+
+  void setRetrainEveryHours(double value);
 }

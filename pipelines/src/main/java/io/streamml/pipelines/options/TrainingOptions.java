@@ -68,4 +68,13 @@ public interface TrainingOptions extends PipelineOptions {
   Integer getProgressEveryRounds();
 
   void setProgressEveryRounds(Integer value);
+
+  @Description(
+      "Train only if the drift run whose --output is given here asked for retraining after the"
+          + " LATEST model's training data (its drift/retrain-triggers/ files); otherwise do"
+          + " nothing.")
+  @org.checkerframework.checker.nullness.qual.Nullable
+  String getOnTrigger();
+
+  void setOnTrigger(String value);
 }

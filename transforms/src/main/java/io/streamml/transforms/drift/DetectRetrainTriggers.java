@@ -1,0 +1,241 @@
+package io.streamml.transforms.drift;
+
+import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.RetrainTrigger;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * Turns drift metrics (from {@link ComputeDrift}) into {@link RetrainTrigger} rows under a {@link
+ * RetrainPolicy}: each window's outcome (share of drifted features, whether the score drifted) per
+ * segment is fed to the policy in event-time order, so one incident gives one trigger.
+ *
+ * <p>Windows are decided once the watermark has passed them (on bounded input, at its end), so a
+ * window is judged after every window before it. Policy state is kept per segment.
+ */
+public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PCollection<Row>> {
+
+  private final RetrainPolicy policy;
+
+  private DetectRetrainTriggers(RetrainPolicy policy) {
+    this.policy = policy;
+  }
+
+  public static DetectRetrainTriggers withPolicy(RetrainPolicy policy) {
+    return new DetectRetrainTriggers(policy);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> metrics) {
+    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    return metrics
+        .apply(
+            "KeyBySegmentAndWindow",
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()),
+                        TypeDescriptors.rows()))
+                .via(
+                    m -> {
+                      String segment = m.getString(DriftMetric.SEGMENT);
+                      long start = m.getDateTime(DriftMetric.WINDOW_START).getMillis();
+                      return KV.of(KV.of(segment == null ? "" : segment, start), m);
+                    }))
+        .setCoder(KvCoder.of(keyCoder, metrics.getCoder()))
+        .apply("SummarizeWindows", Combine.perKey(new OutcomeFn()))
+        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(Outcome.class)))
+        .apply(
+            "KeyBySegment",
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.strings(), TypeDescriptor.of(Outcome.class)))
+                .via(kv -> KV.of(kv.getKey().getKey(), kv.getValue())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Outcome.class)))
+        .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+        .apply("ApplyRetrainPolicy", ParDo.of(new PolicyFn(policy)))
+        .setRowSchema(RetrainTrigger.schema());
+  }
+
+  /** One window's outcome for one segment. */
+  static final class Outcome implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long windowStart = Long.MAX_VALUE;
+    long windowEnd = Long.MIN_VALUE;
+    int features;
+    int driftedFeatures;
+    boolean scoreDrifted;
+
+    double driftedShare() {
+      return features == 0 ? 0 : (double) driftedFeatures / features;
+    }
+  }
+
+  private static final class OutcomeFn extends Combine.CombineFn<Row, Outcome, Outcome> {
+    @Override
+    public Outcome createAccumulator() {
+      return new Outcome();
+    }
+
+    @Override
+    public Outcome addInput(Outcome outcome, Row metric) {
+      boolean drifted =
+          DriftMetric.Verdict.DRIFT.name().equals(metric.getString(DriftMetric.VERDICT));
+      outcome.windowStart =
+          Math.min(outcome.windowStart, metric.getDateTime(DriftMetric.WINDOW_START).getMillis());
+      outcome.windowEnd =
+          Math.max(outcome.windowEnd, metric.getDateTime(DriftMetric.WINDOW_END).getMillis());
+      if (ReferenceProfile.SCORE.equals(metric.getString(DriftMetric.COLUMN))) {
+        outcome.scoreDrifted |= drifted;
+      } else {
+        outcome.features++;
+        outcome.driftedFeatures += drifted ? 1 : 0;
+      }
+      return outcome;
+    }
+
+    @Override
+    public Outcome mergeAccumulators(Iterable<Outcome> outcomes) {
+      Outcome merged = new Outcome();
+      for (Outcome o : outcomes) {
+        merged.windowStart = Math.min(merged.windowStart, o.windowStart);
+        merged.windowEnd = Math.max(merged.windowEnd, o.windowEnd);
+        merged.features += o.features;
+        merged.driftedFeatures += o.driftedFeatures;
+        merged.scoreDrifted |= o.scoreDrifted;
+      }
+      return merged;
+    }
+
+    @Override
+    public Outcome extractOutput(Outcome outcome) {
+      return outcome;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Outcome> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Row> inputCoder) {
+      return SerializableCoder.of(Outcome.class);
+    }
+  }
+
+  /** Buffers window outcomes until the watermark passes them, then judges them in order. */
+  private static final class PolicyFn extends DoFn<KV<String, Outcome>, Row> {
+    private final RetrainPolicy policy;
+
+    @StateId("pending")
+    private final StateSpec<BagState<Outcome>> pendingSpec =
+        StateSpecs.bag(SerializableCoder.of(Outcome.class));
+
+    @StateId("policy")
+    private final StateSpec<ValueState<RetrainPolicy.State>> policySpec =
+        StateSpecs.value(SerializableCoder.of(RetrainPolicy.State.class));
+
+    @StateId("segment")
+    private final StateSpec<ValueState<String>> segmentSpec =
+        StateSpecs.value(StringUtf8Coder.of());
+
+    @TimerId("decide")
+    private final TimerSpec decideSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    PolicyFn(RetrainPolicy policy) {
+      this.policy = policy;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Outcome> element,
+        @Timestamp Instant timestamp,
+        @StateId("pending") BagState<Outcome> pending,
+        @StateId("segment") ValueState<String> segment,
+        @TimerId("decide") Timer decide) {
+      pending.add(element.getValue());
+      segment.write(element.getKey());
+      // Decided once the watermark passes this outcome (its window's end, or on bounded input the
+      // end of the data); an earlier pending timer still fires first.
+      decide.set(timestamp);
+    }
+
+    @OnTimer("decide")
+    public void decide(
+        OnTimerContext context,
+        @StateId("pending") BagState<Outcome> pending,
+        @StateId("policy") ValueState<RetrainPolicy.State> policyState,
+        @StateId("segment") ValueState<String> segment,
+        @TimerId("decide") Timer decide) {
+      long now = context.timestamp().getMillis();
+      List<Outcome> ready = new ArrayList<>();
+      List<Outcome> later = new ArrayList<>();
+      for (Outcome o : pending.read()) {
+        (o.windowEnd - 1 <= now ? ready : later).add(o);
+      }
+      ready.sort(Comparator.comparingLong(o -> o.windowStart));
+      RetrainPolicy.State state = policyState.read();
+      if (state == null) {
+        state = new RetrainPolicy.State();
+      }
+      String key = segment.read();
+      for (Outcome o : ready) {
+        RetrainTrigger.Reason reason =
+            policy.next(state, o.windowEnd, o.driftedShare(), o.scoreDrifted);
+        if (reason != null) {
+          context.output(trigger(o, key, reason));
+        }
+      }
+      policyState.write(state);
+      pending.clear();
+      later.forEach(pending::add);
+      if (!later.isEmpty()) {
+        decide.set(new Instant(later.stream().mapToLong(o -> o.windowEnd - 1).min().getAsLong()));
+      }
+    }
+
+    private Row trigger(Outcome o, @Nullable String segment, RetrainTrigger.Reason reason) {
+      String detail =
+          String.format(
+              "%d of %d features drifted (%.0f%%, threshold %.0f%%)%s",
+              o.driftedFeatures,
+              o.features,
+              100 * o.driftedShare(),
+              100 * policy.datasetDriftShare(),
+              o.scoreDrifted ? "; the score drifted" : "");
+      return Row.withSchema(RetrainTrigger.schema())
+          .withFieldValue(RetrainTrigger.TRIGGER_TIME, new Instant(o.windowEnd))
+          .withFieldValue(
+              RetrainTrigger.SEGMENT, segment == null || segment.isEmpty() ? null : segment)
+          .withFieldValue(RetrainTrigger.REASON, reason.name())
+          .withFieldValue(RetrainTrigger.DETAIL, detail)
+          .withFieldValue(RetrainTrigger.WINDOW_START, new Instant(o.windowStart))
+          .withFieldValue(RetrainTrigger.DRIFTED_SHARE, o.driftedShare())
+          .build();
+    }
+  }
+}
