@@ -22,6 +22,19 @@ final class ColumnReader implements Serializable {
 
   private ColumnReader() {}
 
+  /** Only the score column (a {@code score} field), e.g. of Score rows. */
+  static ColumnReader scoreOnly(Schema schema) {
+    if (!schema.hasField(ReferenceProfile.SCORE)) {
+      throw new IllegalArgumentException(
+          "Cannot profile the score: the input has no 'score' field (its fields: "
+              + schema.getFieldNames()
+              + ")");
+    }
+    ColumnReader reader = new ColumnReader();
+    reader.add(ReferenceProfile.SCORE, new int[] {schema.indexOf(ReferenceProfile.SCORE)});
+    return reader;
+  }
+
   static ColumnReader forSchema(Schema schema, ReferenceProfile reference) {
     ColumnReader reader = new ColumnReader();
     Schema features =

@@ -45,13 +45,16 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
   private final @Nullable Duration period;
   private final Duration allowedLateness;
   private final @Nullable String segmentField;
+  private final boolean scoreOnly;
 
   private ProfileWindow(
       ReferenceProfile reference,
       Duration size,
       @Nullable Duration period,
       Duration allowedLateness,
-      @Nullable String segmentField) {
+      @Nullable String segmentField,
+      boolean scoreOnly) {
+    this.scoreOnly = scoreOnly;
     this.reference = reference;
     this.size = size;
     this.period = period;
@@ -62,7 +65,16 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
   /** Tumbling windows of {@code size} against {@code reference}'s bins. */
   public static ProfileWindow of(ReferenceProfile reference, Duration size) {
     checkArgument(size.getMillis() > 0, "window size must be positive, got %s", size);
-    return new ProfileWindow(reference, size, null, Duration.ZERO, null);
+    return new ProfileWindow(reference, size, null, Duration.ZERO, null, false);
+  }
+
+  /** Tumbling windows of the {@code score} field only (Score rows carry no features). */
+  public static ProfileWindow ofScores(ReferenceProfile reference, Duration size) {
+    return of(reference, size).scoresOnly();
+  }
+
+  private ProfileWindow scoresOnly() {
+    return new ProfileWindow(reference, size, period, allowedLateness, segmentField, true);
   }
 
   /** Sliding windows: a new window every {@code period} (at most the size). */
@@ -72,23 +84,26 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
         "sliding period must be positive and at most the window size %s, got %s",
         size,
         period);
-    return new ProfileWindow(reference, size, period, allowedLateness, segmentField);
+    return new ProfileWindow(reference, size, period, allowedLateness, segmentField, scoreOnly);
   }
 
   public ProfileWindow withAllowedLateness(Duration lateness) {
     checkArgument(!lateness.isShorterThan(Duration.ZERO), "negative lateness %s", lateness);
-    return new ProfileWindow(reference, size, period, lateness, segmentField);
+    return new ProfileWindow(reference, size, period, lateness, segmentField, scoreOnly);
   }
 
   /** Profiles each value of {@code field} (e.g. merchant category) apart, as well as windows. */
   public ProfileWindow withSegmentField(String field) {
     checkArgument(field != null && !field.isBlank(), "segment field is blank");
-    return new ProfileWindow(reference, size, period, allowedLateness, field);
+    return new ProfileWindow(reference, size, period, allowedLateness, field, scoreOnly);
   }
 
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
-    ColumnReader reader = ColumnReader.forSchema(input.getSchema(), reference);
+    ColumnReader reader =
+        scoreOnly
+            ? ColumnReader.scoreOnly(input.getSchema())
+            : ColumnReader.forSchema(input.getSchema(), reference);
     if (segmentField != null) {
       checkArgument(
           input.getSchema().hasField(segmentField),

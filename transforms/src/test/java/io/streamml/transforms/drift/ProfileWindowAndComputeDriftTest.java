@@ -215,6 +215,25 @@ public class ProfileWindowAndComputeDriftTest {
   }
 
   @Test
+  public void scoreRowsAreProfiledOnTheirScoreAlone() {
+    ReferenceProfile reference = reference();
+    Schema scores = Schema.builder().addStringField("key").addDoubleField("score").build();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      rows.add(Row.withSchema(scores).addValues("k", i / 1000.0).build());
+    }
+    PCollection<String> metrics =
+        pipeline
+            .apply(Create.timestamped(timestamped(rows)).withCoder(SchemaCoder.of(scores)))
+            .apply(ProfileWindow.ofScores(reference, MINUTE))
+            .apply(ComputeDrift.against(reference))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(m -> summary(m)));
+
+    PAssert.that(metrics).containsInAnyOrder("0 score OK");
+    pipeline.run();
+  }
+
+  @Test
   public void aFeatureTheInputLacksIsRefusedBeforeRunning() {
     Schema noAmount = Schema.builder().addDoubleField("flag").build();
     PCollection<Row> input =
