@@ -21,7 +21,8 @@ public final class StreammlCli {
           new GenerateCommand(),
           new TrainCommand(),
           new ModelsCommand(),
-          new BenchFeaturesCommand());
+          new BenchFeaturesCommand(),
+          new ProduceCommand());
 
   private StreammlCli() {}
 
