@@ -10,7 +10,7 @@ public interface ArchiveOptions extends PipelineOptions {
   @Description(
       "Archive parsed events to PATH/events and dead letters to PATH/dead-letters as Parquet,"
           + " under dt=YYYY-MM-DD/hour=HH folders (any Beam filesystem). Read it back with"
-          + " --inputArchive=PATH.")
+          + " --inputArchive=PATH/events.")
   String getArchive();
 
   void setArchive(String value);

@@ -17,8 +17,8 @@ public interface EventSourceOptions extends KafkaOptions {
   void setInput(String value);
 
   @Description(
-      "Read events from a raw-event archive written with --archive (Parquet under"
-          + " dt=YYYY-MM-DD/hour=HH folders), e.g. PATH or PATH/dt=2026-01-0*.")
+      "Read events from a raw-event archive written with --archive=PATH: PATH/events (Parquet under"
+          + " dt=YYYY-MM-DD/hour=HH folders), or one folder in it such as PATH/events/dt=2026-01-01.")
   String getInputArchive();
 
   void setInputArchive(String value);

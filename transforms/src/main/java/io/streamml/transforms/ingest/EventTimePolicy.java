@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamml.transforms.ingest.KafkaSourceConfig.EventTimeFrom;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
@@ -39,14 +40,23 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final Duration idleTimeout;
   private Instant maxEventTime = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant watermark;
-  private Instant lastRecordAt = Instant.now();
+  private final Clock clock;
+  private Instant lastRecordAt;
 
-  private EventTimePolicy(
+  /** Processing time; tests pass their own. */
+  interface Clock extends Serializable {
+    Instant now();
+  }
+
+  EventTimePolicy(
       EventTimeFrom from,
       String eventTimeField,
       Duration maxOutOfOrderness,
       Duration idleTimeout,
-      Optional<Instant> previousWatermark) {
+      Optional<Instant> previousWatermark,
+      Clock clock) {
+    this.clock = clock;
+    this.lastRecordAt = clock.now();
     this.from = from;
     this.eventTimeField = eventTimeField;
     this.maxOutOfOrderness = maxOutOfOrderness;
@@ -60,7 +70,7 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     Duration delay = config.maxOutOfOrderness();
     Duration idle = config.idleTimeout();
     return (TopicPartition partition, Optional<Instant> previous) ->
-        new EventTimePolicy(from, field, delay, idle, previous);
+        new EventTimePolicy(from, field, delay, idle, previous, Instant::now);
   }
 
   @Override
@@ -69,14 +79,14 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     if (time.isAfter(maxEventTime)) {
       maxEventTime = time;
     }
-    lastRecordAt = Instant.now();
+    lastRecordAt = clock.now();
     return time;
   }
 
   @Override
   public Instant getWatermark(PartitionContext context) {
     Instant candidate = maxEventTime.minus(maxOutOfOrderness);
-    Instant now = Instant.now();
+    Instant now = clock.now();
     boolean idle = context.getMessageBacklog() == 0 && !lastRecordAt.plus(idleTimeout).isAfter(now);
     if (idle) {
       Instant idleWatermark = now.minus(maxOutOfOrderness);
