@@ -221,8 +221,14 @@ class KafkaDemoIT {
     assertEquals(eventIds(directRun().features), eventIds(run.features));
   }
 
+  /**
+   * Stops after 250 records, then restarts with the same group for what the group has not
+   * committed. Delivery across a restart is at-least-once (records read after the last committed
+   * offset are read again), so the check is: nothing lost, and every repeat is explained by the
+   * committed offsets.
+   */
   @Test
-  void restartWithTheSameGroupResumesWithoutLossOrRepeat() throws Exception {
+  void restartWithTheSameGroupResumesWithoutLoss() throws Exception {
     long first = 250;
     Run before =
         withTopics(
@@ -235,20 +241,26 @@ class KafkaDemoIT {
                 "--enforceImmutability=false"),
             "restart");
     assertAccountedFor(before, first);
+    long committed = broker.committedOffsets("restart");
+    assertTrue(committed > 0 && committed <= first, "committed " + committed + " of " + first);
     Run after =
         demo(
             "restart-2",
             "DirectRunner",
             "restart",
-            TOTAL - first,
+            TOTAL - committed,
             "restart",
             "--enforceImmutability=false");
     // The topics now hold both runs' records.
     Run both = withTopics(after, "restart");
-    assertEquals(TOTAL, both.features.size() + both.deadLetters.size());
-    assertEquals(both.features.size(), eventIds(both.features).size(), "an event read twice");
+    assertEquals(first + TOTAL - committed, both.features.size() + both.deadLetters.size());
     assertEquals(eventIds(directRun().features), eventIds(both.features), "an event lost");
     assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(both));
+    long repeats = both.features.size() - eventIds(both.features).size();
+    assertTrue(repeats <= first - committed, repeats + " repeats, " + committed + " committed");
+    System.out.printf(
+        "restart: %d read, %d committed, %d read after the restart, %d feature repeats%n",
+        first, committed, TOTAL - committed, repeats);
   }
 
   @Test

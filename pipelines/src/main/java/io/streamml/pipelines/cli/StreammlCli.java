@@ -22,7 +22,8 @@ public final class StreammlCli {
           new TrainCommand(),
           new ModelsCommand(),
           new BenchFeaturesCommand(),
-          new ProduceCommand());
+          new ProduceCommand(),
+          new BenchKafkaCommand());
 
   private StreammlCli() {}
 

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
@@ -38,6 +39,8 @@ public final class ArchiveRaw extends PTransform<PCollection<Row>, PDone> {
 
   private static final DateTimeFormatter PARTITION =
       DateTimeFormat.forPattern("'dt='yyyy-MM-dd/'hour='HH").withZone(DateTimeZone.UTC);
+  private static final DateTimeFormatter FILE_TIME =
+      DateTimeFormat.forPattern("yyyyMMdd'T'HHmmss'Z'").withZone(DateTimeZone.UTC);
 
   private final String basePath;
   private final String timeField;
@@ -118,9 +121,27 @@ public final class ArchiveRaw extends PTransform<PCollection<Row>, PDone> {
                     Contextful.fn(AvroUtils.getRowToGenericRecordFunction(avro)),
                     ParquetIO.sink(avro))
                 .to(basePath)
-                .withNaming(dest -> FileIO.Write.defaultNaming(dest + "/part", ".parquet"))
+                .withNaming(ArchiveRaw::naming)
                 .withNumShards(numShards));
     return PDone.in(rows.getPipeline());
+  }
+
+  /**
+   * {@code <partition>/part-<window start>-<window end>-<pane>-<shard>-of-<shards>.parquet}, with
+   * compact UTC times: no ':' in file names, which Hadoop paths (and HDFS) refuse.
+   */
+  private static FileIO.Write.FileNaming naming(String partition) {
+    return (window, pane, numShards, shardIndex, compression) -> {
+      String span =
+          window instanceof IntervalWindow
+              ? FILE_TIME.print(((IntervalWindow) window).start())
+                  + "-"
+                  + FILE_TIME.print(((IntervalWindow) window).end())
+              : "global";
+      return String.format(
+          "%s/part-%s-%d-%05d-of-%05d.parquet",
+          partition, span, pane.getIndex(), shardIndex, numShards);
+    };
   }
 
   /** For readers: the Avro schema archived for rows of {@code schema}. */

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.WithTimestamps;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.junit.Rule;
@@ -44,12 +45,17 @@ public class ArchiveRawTest {
     List<Row> rows = EVENTS.stream().map(codec::parse).collect(Collectors.toList());
     write
         .apply(Create.of(rows).withRowSchema(FRAUD.eventSchema()))
+        // As ParseEvents does: each event at its event time.
+        .apply(WithTimestamps.of((Row r) -> r.getDateTime(FRAUD.eventTimeField()).toInstant()))
         .apply(ArchiveRaw.to(archive.toString(), FRAUD.eventTimeField()));
     write.run().waitUntilFinish();
 
     assertEquals(
         List.of("dt=2026-01-01/hour=00", "dt=2026-01-01/hour=01", "dt=2026-01-02/hour=23"),
         partitions(archive));
+    assertEquals(
+        "part-20260101T000000Z-20260101T010000Z-0-00000-of-00001.parquet",
+        fileNames(archive.resolve("dt=2026-01-01/hour=00")).get(0));
     PCollection<String> back =
         read.apply(
             ReadEvents.fromArchive(
@@ -66,6 +72,15 @@ public class ArchiveRawTest {
     assertEquals("a/dt=2026-01-01/hour=*/*.parquet", ArchiveRaw.filePattern("a/dt=2026-01-01"));
     assertEquals(
         "a/dt=2026-01-01/hour=03/*.parquet", ArchiveRaw.filePattern("a/dt=2026-01-01/hour=03"));
+  }
+
+  private static List<String> fileNames(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".parquet"))
+          .collect(Collectors.toList());
+    }
   }
 
   /** The dt/hour folders holding Parquet files, sorted. */
