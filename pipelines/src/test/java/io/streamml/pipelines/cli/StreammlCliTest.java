@@ -57,7 +57,7 @@ class StreammlCliTest {
   void unknownCommandIsOneLine() {
     assertEquals(2, run("frobnicate"));
     assertEquals(
-        "streamml: unknown command 'frobnicate'; commands are [demo, generate, train, models, bench-features]"
+        "streamml: unknown command 'frobnicate'; commands are [demo, generate, train, models, bench-features, produce, bench-kafka]"
             + " (see 'streamml --help')",
         err().strip());
   }
