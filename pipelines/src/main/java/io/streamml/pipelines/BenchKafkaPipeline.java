@@ -41,9 +41,12 @@ public final class BenchKafkaPipeline {
     if (options.getOutputTopicFeatures() == null) {
       throw new IllegalArgumentException("bench-kafka needs --outputTopicFeatures=TOPIC");
     }
-    if (options.getMaxRecords() != null || options.getConsumerGroup() != null) {
+    if (options.getMaxRecords() != null
+        || options.getConsumerGroup() != null
+        || options.getStopTimestamp() != null) {
       throw new IllegalArgumentException(
-          "bench-kafka reads the whole topic without a group; drop --maxRecords/--consumerGroup");
+          "bench-kafka reads whole topics without a group; drop --maxRecords, --stopTimestamp"
+              + " and --consumerGroup");
     }
     List<String> topics = List.of(options.getInputTopic().split(","));
 
@@ -56,7 +59,7 @@ public final class BenchKafkaPipeline {
           "topic(s) " + topics + " are empty; fill them first with 'streamml produce'");
     }
 
-    options.setMaxRecords(records);
+    options.setStopAtEnd(true);
     out.printf(
         "running topic -> features -> %s on %s...%n",
         options.getOutputTopicFeatures(), options.getRunner().getSimpleName());

@@ -49,6 +49,13 @@ final class KafkaSources {
       }
       config = config.withMaxRecords(options.getMaxRecords());
     }
+    if (options.getStopAtEnd()) {
+      if (options.getMaxRecords() != null || options.getStopTimestamp() != null) {
+        throw new IllegalArgumentException(
+            "--stopAtEnd reads to the end of the topics; drop --maxRecords / --stopTimestamp");
+      }
+      config = config.withStopAtEnd(true);
+    }
     if (options.getMaxOutOfOrdernessSeconds() < 0) {
       throw new IllegalArgumentException(
           "--maxOutOfOrdernessSeconds must be 0 or more, not "

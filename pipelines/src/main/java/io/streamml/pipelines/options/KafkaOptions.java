@@ -48,7 +48,18 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setStopTimestamp(String value);
 
-  @Description("Stop after reading this many records: a bounded read.")
+  @Description(
+      "Read what the topics hold now (each partition up to its end offset when the job starts,"
+          + " from the group's committed offsets) and stop: a bounded read.")
+  @Default.Boolean(false)
+  Boolean getStopAtEnd();
+
+  void setStopAtEnd(Boolean value);
+
+  @Description(
+      "Stop after reading this many records: a bounded read. Beam splits the count evenly over"
+          + " readers (one per 10,000 records), so above 10,000 on a multi-partition topic use"
+          + " --stopAtEnd instead.")
   Long getMaxRecords();
 
   void setMaxRecords(Long value);

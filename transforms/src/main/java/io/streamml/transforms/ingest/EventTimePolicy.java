@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
@@ -30,9 +31,10 @@ import org.joda.time.Instant;
  * should be bounded reads ({@code maxRecords} / {@code stopTimestamp}), which end with a final
  * watermark.
  */
-final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
+final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> implements Serializable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final long serialVersionUID = 1L;
 
   private final EventTimeFrom from;
   private final String eventTimeField;
@@ -71,6 +73,20 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     Duration idle = config.idleTimeout();
     return (TopicPartition partition, Optional<Instant> previous) ->
         new EventTimePolicy(from, field, delay, idle, previous, Instant::now);
+  }
+
+  /** The same event time, for KafkaIO's splittable reader (which takes a function). */
+  static SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> eventTimeFn(
+      KafkaSourceConfig config) {
+    EventTimePolicy policy =
+        new EventTimePolicy(
+            config.eventTimeFrom(),
+            config.eventTimeField(),
+            config.maxOutOfOrderness(),
+            config.idleTimeout(),
+            Optional.empty(),
+            Instant::now);
+    return policy::eventTime;
   }
 
   @Override

@@ -40,6 +40,7 @@ public final class KafkaSourceConfig implements Serializable {
   private final String eventTimeField;
   private final Duration maxOutOfOrderness;
   private final Duration idleTimeout;
+  private final boolean stopAtEnd;
 
   private KafkaSourceConfig(
       String bootstrapServers,
@@ -52,7 +53,9 @@ public final class KafkaSourceConfig implements Serializable {
       EventTimeFrom eventTimeFrom,
       String eventTimeField,
       Duration maxOutOfOrderness,
-      Duration idleTimeout) {
+      Duration idleTimeout,
+      boolean stopAtEnd) {
+    this.stopAtEnd = stopAtEnd;
     this.bootstrapServers = bootstrapServers;
     this.topics = List.copyOf(topics);
     this.consumerGroup = consumerGroup;
@@ -93,7 +96,8 @@ public final class KafkaSourceConfig implements Serializable {
         EventTimeFrom.PAYLOAD,
         eventTimeField,
         Duration.ZERO,
-        Duration.standardSeconds(10));
+        Duration.standardSeconds(10),
+        false);
   }
 
   /** Consumes as this group and commits offsets as bundles finalize, so a restart resumes. */
@@ -110,7 +114,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   public KafkaSourceConfig withStartOffset(StartOffset offset) {
@@ -126,7 +131,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   /** Starts at the first record whose Kafka timestamp is at or after {@code time}. */
@@ -142,7 +148,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   /** Stops before the first record whose Kafka timestamp is at or after {@code time}. */
@@ -158,7 +165,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   /** Reads this many records and stops (a bounded read); null reads for ever. */
@@ -175,7 +183,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   public KafkaSourceConfig withEventTimeFrom(EventTimeFrom from) {
@@ -191,7 +200,8 @@ public final class KafkaSourceConfig implements Serializable {
         from,
         eventTimeField,
         maxOutOfOrderness,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   /** How far behind the latest event time of a partition its watermark stays. */
@@ -211,7 +221,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         delay,
-        idleTimeout);
+        idleTimeout,
+        stopAtEnd);
   }
 
   /** After this long caught up with no new record, a partition's watermark moves on its own. */
@@ -231,7 +242,32 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeFrom,
         eventTimeField,
         maxOutOfOrderness,
-        timeout);
+        timeout,
+        stopAtEnd);
+  }
+
+  /**
+   * Reads each partition up to its end offset as of pipeline construction, then stops: a bounded
+   * read of what the topics hold now (resuming from the group's committed offsets).
+   */
+  public KafkaSourceConfig withStopAtEnd(boolean stop) {
+    return new KafkaSourceConfig(
+        bootstrapServers,
+        topics,
+        consumerGroup,
+        startOffset,
+        startTimestamp,
+        stopTimestamp,
+        maxRecords,
+        eventTimeFrom,
+        eventTimeField,
+        maxOutOfOrderness,
+        idleTimeout,
+        stop);
+  }
+
+  public boolean stopAtEnd() {
+    return stopAtEnd;
   }
 
   public String bootstrapServers() {

@@ -12,8 +12,10 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -120,7 +122,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
       return true;
     }
     if (kafka != null) {
-      return kafka.maxRecords() != null || kafka.stopTimestamp() != null;
+      return kafka.maxRecords() != null || kafka.stopTimestamp() != null || kafka.stopAtEnd();
     }
     return simulator.isBounded();
   }
@@ -145,6 +147,16 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
                   .via(record -> codec.toJson(toRow.apply(record))))
           .setCoder(StringUtf8Coder.of());
     }
+    if (kafka != null && kafka.stopAtEnd()) {
+      return input
+          .apply("ListPartitionsToTheirEnd", Create.of(KafkaEndOffsets.descriptors(kafka)))
+          .apply("ReadKafkaToEnd", KafkaEndOffsets.read(kafka, consumerConfig(kafka)))
+          .apply(
+              "DecodeUtf8",
+              MapElements.into(TypeDescriptors.strings())
+                  .via((KafkaRecord<byte[], byte[]> r) -> RawPayloads.decode(r.getKV().getValue())))
+          .setCoder(StringUtf8Coder.of());
+    }
     if (kafka != null) {
       return input
           .apply("ReadKafka", kafkaRead(kafka).withoutMetadata())
@@ -156,21 +168,13 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   }
 
   private static KafkaIO.Read<byte[], byte[]> kafkaRead(KafkaSourceConfig config) {
-    Map<String, Object> consumer = new HashMap<>();
-    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumer.put(
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        config.startOffset() == KafkaSourceConfig.StartOffset.LATEST ? "latest" : "earliest");
-    if (config.consumerGroup() != null) {
-      consumer.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-    }
     KafkaIO.Read<byte[], byte[]> read =
         KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(config.bootstrapServers())
             .withTopics(config.topics())
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
-            .withConsumerConfigUpdates(consumer)
+            .withConsumerConfigUpdates(consumerConfig(config))
             .withTimestampPolicyFactory(EventTimePolicy.factory(config));
     if (config.consumerGroup() != null) {
       read = read.commitOffsetsInFinalize();
@@ -185,5 +189,18 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
       read = read.withMaxNumRecords(config.maxRecords());
     }
     return read;
+  }
+
+  /** Auto-commit off (offsets are committed as checkpoints finalize), start position, group. */
+  static Map<String, Object> consumerConfig(KafkaSourceConfig config) {
+    Map<String, Object> consumer = new HashMap<>();
+    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer.put(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        config.startOffset() == KafkaSourceConfig.StartOffset.LATEST ? "latest" : "earliest");
+    if (config.consumerGroup() != null) {
+      consumer.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+    }
+    return consumer;
   }
 }
