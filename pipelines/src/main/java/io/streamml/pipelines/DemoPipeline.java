@@ -1,12 +1,15 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.ArchiveOptions;
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
@@ -39,7 +42,9 @@ public final class DemoPipeline {
           EnrichmentOptions,
           OutputOptions,
           RegistryOptions,
-          TrainingOptions {}
+          TrainingOptions,
+          ArchiveOptions,
+          KafkaSinkOptions {}
 
   private DemoPipeline() {}
 
@@ -63,6 +68,7 @@ public final class DemoPipeline {
         pipeline
             .apply("ReadEvents", read)
             .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+    StreamOutputs.archive(parsed, spec, options);
     parsed.output().apply("WriteEvents", WriteJsonLines.to(eventsPrefix(options)));
     PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());
     if (spec.features() != null) {
@@ -70,8 +76,15 @@ public final class DemoPipeline {
           EventInputs.enrich(parsed.output(), spec, options)
               .apply("ExtractFeatures", WindowedFeatures.of(spec));
       features.output().apply("WriteFeatures", WriteJsonLines.to(featuresPrefix(options)));
+      StreamOutputs.toKafka(
+          features.output(),
+          "Features",
+          options.getOutputTopicFeatures(),
+          FeatureVector.KEY,
+          options);
       deadLetters = deadLetters.and(features.failures());
     }
+    StreamOutputs.deadLettersToKafka(deadLetters, options);
     deadLetters
         .apply("CollectDeadLetters", Flatten.pCollections())
         .apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));

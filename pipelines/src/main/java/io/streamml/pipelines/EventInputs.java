@@ -6,11 +6,14 @@ import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
+import io.streamml.transforms.ingest.ArchiveRaw;
 import io.streamml.transforms.ingest.EnrichEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
 import java.io.IOException;
 import java.nio.file.Paths;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -34,12 +37,31 @@ public final class EventInputs {
     return UseCaseSpecs.builtIn(options.getUseCase());
   }
 
-  /** Files if {@code --input} is set, else the simulator. */
+  /**
+   * Files if {@code --input} is set, the archive for {@code --inputArchive}, Kafka for {@code
+   * --inputTopic}, else the simulator. Setting more than one of them is a mistake.
+   */
   public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
       ReadEvents readEvents(T options, UseCaseSpec spec, double defaultMalformedRate) {
+    long sources =
+        Stream.of(options.getInput(), options.getInputArchive(), options.getInputTopic())
+            .filter(Objects::nonNull)
+            .count();
+    if (sources > 1) {
+      throw new IllegalArgumentException(
+          "Give one event source: --input, --inputArchive or --inputTopic, not several");
+    }
     if (options.getInput() != null) {
-      requireMatches(options, options.getInput());
+      requireMatches(options, "--input", options.getInput());
       return ReadEvents.fromJsonLines(options.getInput());
+    }
+    if (options.getInputArchive() != null) {
+      String pattern = ArchiveRaw.filePattern(options.getInputArchive());
+      requireMatches(options, "--inputArchive", pattern);
+      return ReadEvents.fromArchive(pattern, spec.eventSchema());
+    }
+    if (options.getInputTopic() != null || options.getBootstrapServers() != null) {
+      return ReadEvents.fromKafka(KafkaSources.config(options, spec));
     }
     return ReadEvents.fromSimulator(simulatorConfig(options, spec, defaultMalformedRate));
   }
@@ -107,7 +129,7 @@ public final class EventInputs {
     return events.apply("EnrichEvents", enrich);
   }
 
-  private static Instant time(String flag, String value) {
+  static Instant time(String flag, String value) {
     try {
       return Instant.parse(value);
     } catch (IllegalArgumentException e) {
@@ -116,20 +138,21 @@ public final class EventInputs {
     }
   }
 
-  private static void requireMatches(EventSourceOptions options, String pattern) {
+  private static void requireMatches(EventSourceOptions options, String flag, String pattern) {
     FileSystems.setDefaultPipelineOptions(options);
     @Nullable MatchResult match;
     try {
       match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("Cannot read --input=" + pattern + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "Cannot read " + flag + "=" + pattern + ": " + e.getMessage());
     }
     try {
       if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
-        throw new IllegalArgumentException("No files match --input=" + pattern);
+        throw new IllegalArgumentException("No files match " + flag + "=" + pattern);
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("No files match --input=" + pattern);
+      throw new IllegalArgumentException("No files match " + flag + "=" + pattern);
     }
   }
 }

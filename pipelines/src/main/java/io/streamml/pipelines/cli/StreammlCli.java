@@ -23,7 +23,9 @@ public final class StreammlCli {
           new ModelsCommand(),
           new BenchFeaturesCommand(),
           new DriftCommand(),
-          new ReportCommand());
+          new ReportCommand(),
+          new ProduceCommand(),
+          new BenchKafkaCommand());
 
   private StreammlCli() {}
 

@@ -1,10 +1,13 @@
 package io.streamml.pipelines.options;
 
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
-/** Where raw events come from. Without {@code --input}, the built-in simulator generates them. */
-public interface EventSourceOptions extends PipelineOptions {
+/**
+ * Where raw events come from: {@code --input} files, Kafka ({@code --bootstrapServers} and {@code
+ * --inputTopic}, see {@link KafkaOptions}) or a Parquet archive ({@code --inputArchive}); with none
+ * of them, the built-in simulator generates them.
+ */
+public interface EventSourceOptions extends KafkaOptions {
 
   @Description(
       "Read events from JSON-lines files matching this pattern (any Beam filesystem, globs"
@@ -12,4 +15,11 @@ public interface EventSourceOptions extends PipelineOptions {
   String getInput();
 
   void setInput(String value);
+
+  @Description(
+      "Read events from a raw-event archive written with --archive=PATH: PATH/events (Parquet under"
+          + " dt=YYYY-MM-DD/hour=HH folders), or one folder in it such as PATH/events/dt=2026-01-01.")
+  String getInputArchive();
+
+  void setInputArchive(String value);
 }

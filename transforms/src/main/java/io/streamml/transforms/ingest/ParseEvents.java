@@ -93,6 +93,16 @@ public final class ParseEvents
 
     @ProcessElement
     public void process(@Element String payload, MultiOutputReceiver out) {
+      if (RawPayloads.isNotUtf8(payload)) {
+        String raw = RawPayloads.deadLetterPayload(payload);
+        deadLetter(
+            out,
+            DeadLetter.Stage.PARSE,
+            raw,
+            "Not UTF-8 text; the bytes are kept Base64-encoded in raw_payload",
+            null);
+        return;
+      }
       Row event;
       try {
         event = codec.parse(payload);

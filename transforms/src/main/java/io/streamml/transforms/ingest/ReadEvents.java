@@ -2,31 +2,67 @@ package io.streamml.transforms.ingest;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import io.streamml.schemas.RowJsonCodec;
 import io.streamml.transforms.sim.SimulateEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Raw events as text, one JSON object per element, from JSON-lines files or the built-in simulator.
- * Follow it with {@link ParseEvents}, which turns each payload into an event or a dead letter, so
- * nothing read is lost.
+ * Raw events as text, one JSON object per element, from JSON-lines files, Kafka topics or the
+ * built-in simulator. Follow it with {@link ParseEvents}, which turns each payload into an event or
+ * a dead letter, so nothing read is lost.
  *
  * <p>Files are bounded; blank lines are kept (and dead-lettered by parsing). The simulator is
  * bounded or unbounded as configured, with element timestamps at event time.
+ *
+ * <p>Kafka ({@link #fromKafka}) is unbounded unless {@code maxRecords} or {@code stopTimestamp}
+ * bounds it. Element timestamps and the watermark follow {@link EventTimePolicy} (payload or Kafka
+ * time; idle partitions do not hold the watermark back). With a consumer group, auto-commit is off
+ * and offsets are committed when the runner finalizes a checkpoint of the read, so a restart with
+ * the same group resumes after the last finalized checkpoint: delivery into the pipeline is
+ * at-least-once across restarts. Values that are not UTF-8 are passed on Base64-encoded ({@link
+ * RawPayloads}) so that parsing dead-letters them with their bytes; keys are ignored.
  */
 public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
 
   private final @Nullable String filePattern;
   private final @Nullable SimulatorConfig simulator;
+  private final @Nullable KafkaSourceConfig kafka;
+  private final @Nullable String archivePattern;
+  private final @Nullable Schema archiveSchema;
 
-  private ReadEvents(@Nullable String filePattern, @Nullable SimulatorConfig simulator) {
+  private ReadEvents(
+      @Nullable String filePattern,
+      @Nullable SimulatorConfig simulator,
+      @Nullable KafkaSourceConfig kafka,
+      @Nullable String archivePattern,
+      @Nullable Schema archiveSchema) {
     this.filePattern = filePattern;
     this.simulator = simulator;
+    this.kafka = kafka;
+    this.archivePattern = archivePattern;
+    this.archiveSchema = archiveSchema;
   }
 
   /** Every line of the files matching {@code filePattern} (any Beam filesystem; globs allowed). */
@@ -35,17 +71,60 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
         filePattern != null && !filePattern.isBlank(),
         "filePattern must not be blank: %s",
         filePattern);
-    return new ReadEvents(filePattern, null);
+    return new ReadEvents(filePattern, null, null, null, null);
   }
 
   public static ReadEvents fromSimulator(SimulatorConfig config) {
     checkArgument(config != null, "simulator config must not be null");
-    return new ReadEvents(null, config);
+    return new ReadEvents(null, config, null, null, null);
   }
 
-  /** Where the events come from, as dead letters name it: {@code file:...} or {@code sim:...}. */
+  /** The record values of Kafka topics, as {@code config} says (see the class comment). */
+  public static ReadEvents fromKafka(KafkaSourceConfig config) {
+    checkArgument(config != null, "kafka config must not be null");
+    return new ReadEvents(null, null, config, null, null);
+  }
+
+  /**
+   * The events archived by {@link ArchiveRaw} in the Parquet files matching {@code filePattern}
+   * (see {@link ArchiveRaw#filePattern}), as JSON again so they are parsed by the same code as live
+   * events. Bounded.
+   */
+  public static ReadEvents fromArchive(String filePattern, Schema eventSchema) {
+    checkArgument(
+        filePattern != null && !filePattern.isBlank(),
+        "filePattern must not be blank: %s",
+        filePattern);
+    checkArgument(eventSchema != null, "eventSchema must not be null");
+    return new ReadEvents(null, null, null, filePattern, eventSchema);
+  }
+
+  /**
+   * Where the events come from, as dead letters name it: {@code file:...}, {@code kafka:...} or
+   * {@code simulator:...}.
+   */
   public String sourceName() {
-    return filePattern != null ? "file:" + filePattern : "simulator:" + simulator.useCase();
+    if (filePattern != null) {
+      return "file:" + filePattern;
+    }
+    if (archivePattern != null) {
+      return "archive:" + archivePattern;
+    }
+    if (kafka != null) {
+      return "kafka:" + String.join(",", kafka.topics());
+    }
+    return "simulator:" + simulator.useCase();
+  }
+
+  /** Whether the read ends on its own (files, a bounded simulator, a bounded Kafka read). */
+  public boolean isBounded() {
+    if (filePattern != null || archivePattern != null) {
+      return true;
+    }
+    if (kafka != null) {
+      return kafka.maxRecords() != null || kafka.stopTimestamp() != null || kafka.stopAtEnd();
+    }
+    return simulator.isBounded();
   }
 
   @Override
@@ -55,6 +134,73 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
           "ReadJsonLines",
           TextIO.read().from(filePattern).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
     }
+    if (archivePattern != null) {
+      RowJsonCodec codec = RowJsonCodec.of(archiveSchema);
+      SerializableFunction<GenericRecord, Row> toRow = ArchiveRaw.toRow(archiveSchema);
+      return input
+          .apply(
+              "ReadParquet",
+              ParquetIO.read(ArchiveRaw.avroSchema(archiveSchema)).from(archivePattern))
+          .apply(
+              "FormatAsJson",
+              MapElements.into(TypeDescriptors.strings())
+                  .via(record -> codec.toJson(toRow.apply(record))))
+          .setCoder(StringUtf8Coder.of());
+    }
+    if (kafka != null && kafka.stopAtEnd()) {
+      return input
+          .apply("ListPartitionsToTheirEnd", Create.of(KafkaEndOffsets.descriptors(kafka)))
+          .apply("ReadKafkaToEnd", KafkaEndOffsets.read(kafka, consumerConfig(kafka)))
+          .apply(
+              "DecodeUtf8",
+              MapElements.into(TypeDescriptors.strings())
+                  .via((KafkaRecord<byte[], byte[]> r) -> RawPayloads.decode(r.getKV().getValue())))
+          .setCoder(StringUtf8Coder.of());
+    }
+    if (kafka != null) {
+      return input
+          .apply("ReadKafka", kafkaRead(kafka).withoutMetadata())
+          .apply("DropKeys", Values.create())
+          .apply("DecodeUtf8", MapElements.into(TypeDescriptors.strings()).via(RawPayloads::decode))
+          .setCoder(StringUtf8Coder.of());
+    }
     return input.apply("SimulateEvents", SimulateEvents.from(simulator));
+  }
+
+  private static KafkaIO.Read<byte[], byte[]> kafkaRead(KafkaSourceConfig config) {
+    KafkaIO.Read<byte[], byte[]> read =
+        KafkaIO.<byte[], byte[]>read()
+            .withBootstrapServers(config.bootstrapServers())
+            .withTopics(config.topics())
+            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withValueDeserializer(ByteArrayDeserializer.class)
+            .withConsumerConfigUpdates(consumerConfig(config))
+            .withTimestampPolicyFactory(EventTimePolicy.factory(config));
+    if (config.consumerGroup() != null) {
+      read = read.commitOffsetsInFinalize();
+    }
+    if (config.startTimestamp() != null) {
+      read = read.withStartReadTime(config.startTimestamp());
+    }
+    if (config.stopTimestamp() != null) {
+      read = read.withStopReadTime(config.stopTimestamp());
+    }
+    if (config.maxRecords() != null) {
+      read = read.withMaxNumRecords(config.maxRecords());
+    }
+    return read;
+  }
+
+  /** Auto-commit off (offsets are committed as checkpoints finalize), start position, group. */
+  static Map<String, Object> consumerConfig(KafkaSourceConfig config) {
+    Map<String, Object> consumer = new HashMap<>();
+    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer.put(
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        config.startOffset() == KafkaSourceConfig.StartOffset.LATEST ? "latest" : "earliest");
+    if (config.consumerGroup() != null) {
+      consumer.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+    }
+    return consumer;
   }
 }

@@ -184,4 +184,26 @@ public class ParseEventsTest {
     PAssert.that(payloadsOut).containsInAnyOrder(expected);
     pipeline.run();
   }
+
+  @Test
+  public void bytesThatAreNotUtf8AreDeadLetteredWithTheirBytes() {
+    byte[] bytes = {(byte) 0xff, (byte) 0xfe, 'x'};
+
+    WithFailures.Result<PCollection<Row>, Row> result =
+        pipeline.apply(Create.of(RawPayloads.decode(bytes))).apply(ParseEvents.of(FRAUD));
+
+    PAssert.that(result.output()).empty();
+    PAssert.that(result.failures())
+        .satisfies(
+            letters -> {
+              Row letter = letters.iterator().next();
+              assertEquals(DeadLetter.Stage.PARSE, letter.getString(DeadLetter.STAGE));
+              assertEquals(
+                  "base64:" + java.util.Base64.getEncoder().encodeToString(bytes),
+                  letter.getString(DeadLetter.RAW_PAYLOAD));
+              assertThat(letter.getString(DeadLetter.ERROR), containsString("Not UTF-8"));
+              return null;
+            });
+    pipeline.run();
+  }
 }

@@ -1,0 +1,275 @@
+package io.streamml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo reading a real Kafka broker and writing its features and dead letters back to Kafka,
+ * through the packaged jars on the Direct runner and Flink's in-process mini-cluster: every record
+ * produced comes out once, as a feature vector (one per valid event, by event id) or as a dead
+ * letter with its reason (bytes that are not UTF-8 included); a stopped and restarted consumer
+ * group neither loses nor repeats a record; the Parquet archive holds exactly the events.
+ */
+class KafkaDemoIT {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int SIMULATED = 600;
+  private static final List<byte[]> NOT_UTF8 =
+      List.of(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'}, new byte[] {'{', (byte) 0xc3, '('});
+  private static final long TOTAL = SIMULATED + NOT_UTF8.size();
+
+  @TempDir static Path work;
+  private static LocalKafkaBroker broker;
+
+  @BeforeAll
+  static void startBrokerAndProduce() throws Exception {
+    broker =
+        LocalKafkaBroker.start(
+            work,
+            "events:3",
+            "features-direct",
+            "dead-direct",
+            "features-flink",
+            "dead-flink",
+            "features-restart",
+            "dead-restart");
+    StreammlLauncher.Run produce =
+        StreammlLauncher.run(
+            120,
+            "produce",
+            "--bootstrapServers=" + broker.bootstrapServers(),
+            "--topic=events",
+            "--events=" + SIMULATED,
+            "--produceMalformedRate=0.05");
+    assertEquals(0, produce.exitCode, produce.output);
+    assertTrue(
+        produce.output.contains(SIMULATED + " records to events"),
+        "produce said:\n" + produce.output);
+    broker.send("events", NOT_UTF8);
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  /** What one demo run printed and wrote to its output topics. */
+  private static final class Run {
+    final String printed;
+    final Path output;
+    final List<JsonNode> features;
+    final List<JsonNode> deadLetters;
+
+    Run(String printed, Path output, List<JsonNode> features, List<JsonNode> deadLetters) {
+      this.printed = printed;
+      this.output = output;
+      this.features = features;
+      this.deadLetters = deadLetters;
+    }
+  }
+
+  private static Run demo(
+      String name,
+      String runner,
+      String group,
+      long maxRecords,
+      String topics,
+      String... extraFlags)
+      throws Exception {
+    Path out = work.resolve(name);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "demo",
+                "--runner=" + runner,
+                "--bootstrapServers=" + broker.bootstrapServers(),
+                "--inputTopic=events",
+                "--consumerGroup=" + group,
+                maxRecords > 0 ? "--maxRecords=" + maxRecords : "--startOffset=earliest",
+                "--outputTopicFeatures=features-" + topics,
+                "--outputTopicDeadLetters=dead-" + topics,
+                "--output=" + out,
+                "--registry=" + work.resolve("registry")));
+    args.addAll(List.of(extraFlags));
+    StreammlLauncher.Run run = StreammlLauncher.run(300, args.toArray(String[]::new));
+    assertEquals(0, run.exitCode, run.output + "\n" + broker.logTail());
+    return new Run(run.output, out, List.of(), List.of());
+  }
+
+  /** The run with what its output topics hold now. */
+  private static Run withTopics(Run run, String topics) {
+    return new Run(
+        run.printed,
+        run.output,
+        json(broker.readAll("features-" + topics)),
+        json(broker.readAll("dead-" + topics)));
+  }
+
+  private static List<JsonNode> json(List<ConsumerRecord<byte[], byte[]>> records) {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      try {
+        JsonNode node = MAPPER.readTree(record.value());
+        if (node.has("key")) {
+          assertEquals(
+              node.get("key").asText(),
+              new String(record.key(), StandardCharsets.UTF_8),
+              "feature vectors are keyed by their entity key");
+        }
+        nodes.add(node);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("an output record is not JSON", e);
+      }
+    }
+    return nodes;
+  }
+
+  private static Set<String> eventIds(List<JsonNode> features) {
+    return features.stream().map(f -> f.get("event_id").asText()).collect(Collectors.toSet());
+  }
+
+  /** in = out + dead letters, each valid event's features once, every dead letter explained. */
+  private static void assertAccountedFor(Run run, long read) throws Exception {
+    assertEquals(read, DemoOutput.summaryCount(run.printed, "read"), run.printed);
+    assertEquals(read, run.features.size() + run.deadLetters.size(), run.printed);
+    assertEquals(run.features.size(), eventIds(run.features).size(), "an event scored twice");
+    assertEquals(DemoOutput.summaryCount(run.printed, "feature vectors"), run.features.size());
+    for (JsonNode dead : run.deadLetters) {
+      assertTrue(dead.get("error").asText().length() > 0, dead.toString());
+      assertTrue(Set.of("parse", "validate").contains(dead.get("stage").asText()), dead.toString());
+      assertEquals("kafka:events", dead.get("source").asText());
+    }
+    // What went to Kafka is what went to the files, record for record.
+    assertEquals(
+        DemoOutput.sortedLines(run.output.resolve("features")),
+        run.features.stream().map(JsonNode::toString).sorted().collect(Collectors.toList()));
+  }
+
+  private static List<String> notUtf8Payloads(Run run) {
+    return run.deadLetters.stream()
+        .filter(d -> d.get("error").asText().startsWith("Not UTF-8"))
+        .map(d -> d.get("raw_payload").asText())
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private static List<String> expectedNotUtf8Payloads() {
+    return NOT_UTF8.stream()
+        .map(b -> "base64:" + Base64.getEncoder().encodeToString(b))
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private static Run directRun;
+
+  private static synchronized Run directRun() throws Exception {
+    if (directRun == null) {
+      Run run =
+          demo(
+              "direct",
+              "DirectRunner",
+              "direct",
+              TOTAL,
+              "direct",
+              "--archive=" + work.resolve("archive"),
+              "--enforceImmutability=false");
+      directRun = withTopics(run, "direct");
+    }
+    return directRun;
+  }
+
+  @Test
+  void directRunnerAccountsForEveryRecord() throws Exception {
+    Run run = directRun();
+    assertAccountedFor(run, TOTAL);
+    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(run));
+    assertTrue(run.deadLetters.size() > NOT_UTF8.size(), "the producer sent malformed records");
+  }
+
+  @Test
+  void flinkMiniClusterWritesTheSameFeatures() throws Exception {
+    Run run =
+        withTopics(
+            demo(
+                "flink",
+                "FlinkRunner",
+                "flink",
+                TOTAL,
+                "flink",
+                "--flinkMaster=[local]",
+                "--parallelism=2"),
+            "flink");
+    assertAccountedFor(run, TOTAL);
+    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(run));
+    assertEquals(eventIds(directRun().features), eventIds(run.features));
+  }
+
+  /**
+   * Stops after 250 records, then restarts with the same group and reads the rest of the topic.
+   * Delivery across a restart is at-least-once (records read after the last committed offset are
+   * read again), so the check is: nothing lost, and every repeat is explained by the committed
+   * offsets.
+   */
+  @Test
+  void restartWithTheSameGroupResumesWithoutLoss() throws Exception {
+    long first = 250;
+    Run before =
+        withTopics(
+            demo(
+                "restart-1",
+                "DirectRunner",
+                "restart",
+                first,
+                "restart",
+                "--enforceImmutability=false"),
+            "restart");
+    assertAccountedFor(before, first);
+    long committed = broker.committedOffsets("restart");
+    assertTrue(committed > 0 && committed <= first, "committed " + committed + " of " + first);
+    // The second run reads what the topic holds from the group's offsets on (--stopAtEnd).
+    Run after =
+        demo(
+            "restart-2",
+            "DirectRunner",
+            "restart",
+            0,
+            "restart",
+            "--stopAtEnd",
+            "--enforceImmutability=false");
+    // The topics now hold both runs' records.
+    Run both = withTopics(after, "restart");
+    assertEquals(first + TOTAL - committed, both.features.size() + both.deadLetters.size());
+    assertEquals(eventIds(directRun().features), eventIds(both.features), "an event lost");
+    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(both));
+    long repeats = both.features.size() - eventIds(both.features).size();
+    assertTrue(repeats <= first - committed, repeats + " repeats, " + committed + " committed");
+    System.out.printf(
+        "restart: %d read, %d committed, %d read after the restart, %d feature repeats%n",
+        first, committed, TOTAL - committed, repeats);
+  }
+
+  @Test
+  void archiveHoldsExactlyTheEventsInTheirHourPartitions() throws Exception {
+    Run run = directRun();
+    List<String> archived = ArchiveFiles.eventsAsJson(work.resolve("archive/events"), "fraud");
+    assertEquals(DemoOutput.sortedEvents(run.output), archived.stream().sorted().toList());
+    ArchiveFiles.assertEveryRecordInItsPartition(work.resolve("archive/events"), "event_time");
+  }
+}

@@ -1,0 +1,126 @@
+package io.streamml.pipelines;
+
+import io.streamml.pipelines.options.KafkaOptions;
+import io.streamml.pipelines.options.KafkaSinkOptions;
+import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.FeatureVector;
+import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.features.WindowedFeatures;
+import io.streamml.transforms.ingest.ParseEvents;
+import io.streamml.transforms.ingest.ReadEvents;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Events per second from a Kafka topic to a Kafka output topic (read → parse → features → write) on
+ * the chosen runner, against the ceiling of a plain {@link KafkaConsumer} reading the same records
+ * in the same run. Not a test: the pipeline reads exactly as many records as the consumer found, so
+ * both sides do the same amount of reading.
+ */
+public final class BenchKafkaPipeline {
+
+  /** The benchmark's flags. */
+  public interface Options extends UseCaseOptions, KafkaOptions, KafkaSinkOptions {}
+
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private BenchKafkaPipeline() {}
+
+  /** Runs both sides and prints the table; returns the pipeline rate / consumer rate ratio. */
+  public static double run(Options options, PrintStream out) {
+    UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    if (options.getOutputTopicFeatures() == null) {
+      throw new IllegalArgumentException("bench-kafka needs --outputTopicFeatures=TOPIC");
+    }
+    if (options.getMaxRecords() != null
+        || options.getConsumerGroup() != null
+        || options.getStopTimestamp() != null) {
+      throw new IllegalArgumentException(
+          "bench-kafka reads whole topics without a group; drop --maxRecords, --stopTimestamp"
+              + " and --consumerGroup");
+    }
+    List<String> topics = List.of(options.getInputTopic().split(","));
+
+    out.printf("reading %s with a plain KafkaConsumer...%n", topics);
+    long consumerStart = System.nanoTime();
+    long records = readToEnd(options.getBootstrapServers(), topics);
+    double consumerSeconds = (System.nanoTime() - consumerStart) / 1e9;
+    if (records == 0) {
+      throw new IllegalArgumentException(
+          "topic(s) " + topics + " are empty; fill them first with 'streamml produce'");
+    }
+
+    options.setStopAtEnd(true);
+    out.printf(
+        "running topic -> features -> %s on %s...%n",
+        options.getOutputTopicFeatures(), options.getRunner().getSimpleName());
+    Pipeline pipeline = Pipeline.create(options);
+    StreamOutputs.toKafka(
+        pipeline
+            .apply("ReadEvents", ReadEvents.fromKafka(KafkaSources.config(options, spec)))
+            .apply("ParseEvents", ParseEvents.of(spec))
+            .output()
+            .apply("ExtractFeatures", WindowedFeatures.of(spec))
+            .output(),
+        "Features",
+        options.getOutputTopicFeatures(),
+        FeatureVector.KEY,
+        options);
+    long pipelineStart = System.nanoTime();
+    pipeline.run().waitUntilFinish();
+    double pipelineSeconds = (System.nanoTime() - pipelineStart) / 1e9;
+
+    double consumerRate = records / consumerSeconds;
+    double pipelineRate = records / pipelineSeconds;
+    out.printf(
+        "%n%-40s %12s %10s %14s%n",
+        "kafka (" + spec.name() + ")", "records", "seconds", "records/s");
+    out.printf(
+        "%-40s %12d %10.2f %14.0f%n",
+        "plain KafkaConsumer (read only)", records, consumerSeconds, consumerRate);
+    out.printf(
+        "%-40s %12d %10.2f %14.0f%n",
+        "pipeline on " + options.getRunner().getSimpleName(),
+        records,
+        pipelineSeconds,
+        pipelineRate);
+    out.printf(
+        "pipeline / consumer: %.3f (pipeline time includes job start-up, parsing, features and"
+            + " the write)%n",
+        pipelineRate / consumerRate);
+    return pipelineRate / consumerRate;
+  }
+
+  /** Reads every record now in {@code topics} and returns how many there were. */
+  static long readToEnd(String bootstrapServers, List<String> topics) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    long count = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        consumer
+            .partitionsFor(topic.trim())
+            .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        count += consumer.poll(POLL).count();
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,85 @@
+package io.streamml.pipelines.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Kafka and archive flag mistakes are one clear line and exit code 2, before any job starts. */
+class KafkaCliTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return StreammlCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8).strip();
+  }
+
+  @Test
+  void aTopicWithoutBrokersIsOneLine() {
+    assertEquals(2, run("demo", "--inputTopic=events"));
+    assertEquals(
+        "streamml demo: Reading Kafka needs both --bootstrapServers=host:port and"
+            + " --inputTopic=topic",
+        err());
+  }
+
+  @Test
+  void twoSourcesAreOneLine() {
+    assertEquals(2, run("demo", "--inputTopic=events", "--input=x.jsonl"));
+    assertEquals(
+        "streamml demo: Give one event source: --input, --inputArchive or --inputTopic, not"
+            + " several",
+        err());
+  }
+
+  @Test
+  void anUnknownStartOffsetIsOneLine() {
+    assertEquals(
+        2, run("demo", "--bootstrapServers=localhost:1", "--inputTopic=e", "--startOffset=middle"));
+    assertEquals("streamml demo: --startOffset must be earliest or latest, not 'middle'", err());
+  }
+
+  @Test
+  void aBadStopTimestampIsOneLine() {
+    assertEquals(
+        2, run("demo", "--bootstrapServers=localhost:1", "--inputTopic=e", "--stopTimestamp=soon"));
+    assertTrue(err().startsWith("streamml demo: --stopTimestamp=soon is not an ISO-8601"), err());
+  }
+
+  @Test
+  void anArchiveWithNoFilesIsOneLine() {
+    assertEquals(2, run("demo", "--inputArchive=/nonexistent/archive/events"));
+    assertEquals(
+        "streamml demo: No files match --inputArchive=/nonexistent/archive/events/dt=*/hour=*/*.parquet",
+        err());
+  }
+
+  @Test
+  void produceNeedsATopic() {
+    assertEquals(2, run("produce", "--bootstrapServers=localhost:1"));
+    assertTrue(err().startsWith("streamml produce: "), err());
+    assertTrue(err().contains("--topic"), err());
+  }
+
+  @Test
+  void kafkaCommandsPrintTheirOptions() {
+    for (String command : new String[] {"produce", "bench-kafka"}) {
+      out.reset();
+      assertEquals(0, run(command, "--help"));
+      String help = out.toString(StandardCharsets.UTF_8);
+      assertTrue(help.startsWith("Usage: streamml " + command), help);
+      assertTrue(help.contains("--bootstrapServers"), help);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.streamml.transforms.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The "read what the topics hold now" bounded Kafka read: one {@link KafkaSourceDescriptor} per
+ * partition, ending at the partition's end offset when the pipeline is built, read by KafkaIO's
+ * splittable reader. Unlike {@code withMaxNumRecords}, which splits the record count evenly over
+ * readers (Beam's {@code BoundedReadFromUnboundedSource}) and waits for a reader's share even when
+ * its partitions hold fewer records, this stops exactly at the end of every partition. Event time
+ * is taken as by {@link EventTimePolicy}; the watermark stays back until the read is done.
+ */
+final class KafkaEndOffsets {
+
+  private KafkaEndOffsets() {}
+
+  /** Every partition of the config's topics, from the group's position to today's end. */
+  static List<KafkaSourceDescriptor> descriptors(KafkaSourceConfig config) {
+    Map<String, Object> props = ReadEvents.consumerConfig(config);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    List<TopicPartition> partitions = new ArrayList<>();
+    Map<TopicPartition, Long> ends;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (String topic : config.topics()) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        if (infos == null || infos.isEmpty()) {
+          throw new IllegalArgumentException("Kafka topic '" + topic + "' does not exist");
+        }
+        infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      ends = consumer.endOffsets(partitions);
+    }
+    List<KafkaSourceDescriptor> descriptors = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      // Start unset: the group's committed offset, else auto.offset.reset (or the start time).
+      descriptors.add(
+          KafkaSourceDescriptor.of(
+              partition,
+              null,
+              config.startTimestamp(),
+              ends.get(partition),
+              null,
+              List.of(config.bootstrapServers())));
+    }
+    return descriptors;
+  }
+
+  static KafkaIO.ReadSourceDescriptors<byte[], byte[]> read(
+      KafkaSourceConfig config, Map<String, Object> consumerConfig) {
+    KafkaIO.ReadSourceDescriptors<byte[], byte[]> read =
+        KafkaIO.<byte[], byte[]>readSourceDescriptors()
+            .withBootstrapServers(config.bootstrapServers())
+            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withValueDeserializer(ByteArrayDeserializer.class)
+            .withConsumerConfigUpdates(consumerConfig)
+            .withExtractOutputTimestampFn(EventTimePolicy.eventTimeFn(config))
+            // Never advanced by hand: the watermark holds until every partition is read, so no
+            // record of this bounded read is late, whatever its order.
+            .withManualWatermarkEstimator();
+    return config.consumerGroup() == null ? read : read.commitOffsets();
+  }
+}
