@@ -272,4 +272,51 @@ class KafkaDemoIT {
     assertEquals(DemoOutput.sortedEvents(run.output), archived.stream().sorted().toList());
     ArchiveFiles.assertEveryRecordInItsPartition(work.resolve("archive/events"), "event_time");
   }
+
+  /** {@code streamml train} over the source's history: the archive (Lambda) or Kafka (Kappa). */
+  private static StreammlLauncher.Run train(String name, String... sourceFlags) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--rounds=20",
+                "--output=" + work.resolve(name),
+                "--registry=" + work.resolve(name).resolve("registry")));
+    args.addAll(List.of(sourceFlags));
+    StreammlLauncher.Run run = StreammlLauncher.run(300, args.toArray(String[]::new));
+    assertEquals(0, run.exitCode, run.output);
+    assertTrue(run.output.contains("model v0001 registered"), run.output);
+    return run;
+  }
+
+  /** The "training on N vectors" count a train run printed. */
+  private static long trainedVectors(StreammlLauncher.Run run) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("training on (\\d+) vectors").matcher(run.output);
+    assertTrue(m.find(), run.output);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void trainReadsTheArchiveWithTheServingFeatures() throws Exception {
+    Run demo = directRun();
+    StreammlLauncher.Run lambda =
+        train("train-archive", "--inputArchive=" + work.resolve("archive/events"));
+    // Every archived event becomes one training vector, as it became one served vector.
+    assertEquals(demo.features.size(), trainedVectors(lambda), lambda.output);
+  }
+
+  @Test
+  void trainReadsTheTopicUpToItsEnd() throws Exception {
+    Run demo = directRun();
+    StreammlLauncher.Run kappa =
+        train(
+            "train-kafka",
+            "--bootstrapServers=" + broker.bootstrapServers(),
+            "--inputTopic=events",
+            "--consumerGroup=train",
+            "--startOffset=earliest",
+            "--stopAtEnd");
+    assertEquals(demo.features.size(), trainedVectors(kappa), kappa.output);
+  }
 }
