@@ -7,13 +7,10 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
-import org.apache.beam.sdk.transforms.SerializableBiFunction;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
@@ -27,11 +24,14 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The version a registry's LATEST names, re-read every poll interval, as a singleton side input in
- * the global window (Beam's "slowly updating global window side input" pattern): each poll fires a
- * pane, and the newest read replaces the previous one. A failed read keeps the last version.
+ * The version a registry's LATEST names, re-read every poll interval, as a side input in the global
+ * window (Beam's "slowly updating global window side input" pattern): each poll fires a pane that
+ * replaces the view's contents. The view holds (poll time, version) reads, not a singleton: a
+ * runner may gather two polls into one pane (the Direct runner does), and {@link #newest} picks the
+ * later. A failed read keeps the version in use.
  */
-final class FollowLatestVersion extends PTransform<PBegin, PCollectionView<String>> {
+final class FollowLatestVersion
+    extends PTransform<PBegin, PCollectionView<Iterable<KV<Long, String>>>> {
 
   private final String registryRoot;
   private final Duration pollInterval;
@@ -44,7 +44,7 @@ final class FollowLatestVersion extends PTransform<PBegin, PCollectionView<Strin
   }
 
   @Override
-  public PCollectionView<String> expand(PBegin begin) {
+  public PCollectionView<Iterable<KV<Long, String>>> expand(PBegin begin) {
     PeriodicImpulse impulse = PeriodicImpulse.create().withInterval(pollInterval);
     if (stopAt != null) {
       impulse = impulse.stopAt(stopAt);
@@ -58,14 +58,21 @@ final class FollowLatestVersion extends PTransform<PBegin, PCollectionView<Strin
                 .discardingFiredPanes())
         .apply("ReadLatest", ParDo.of(new ReadLatestFn(registryRoot)))
         .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
-        .apply(
-            "KeepNewestRead",
-            Combine.globally(
-                    (SerializableBiFunction<KV<Long, String>, KV<Long, String>, KV<Long, String>>)
-                        (a, b) -> a.getKey() >= b.getKey() ? a : b)
-                .withoutDefaults())
-        .apply("DropPollTime", Values.create())
-        .apply("AsModelVersion", View.asSingleton());
+        .apply("AsModelVersions", View.asIterable());
+  }
+
+  /** The version of the newest read in the view. */
+  static String newest(Iterable<KV<Long, String>> reads) {
+    KV<Long, String> newest = null;
+    for (KV<Long, String> read : reads) {
+      if (newest == null || read.getKey() > newest.getKey()) {
+        newest = read;
+      }
+    }
+    if (newest == null) {
+      throw new IllegalStateException("No model version read from the registry yet");
+    }
+    return newest.getValue();
   }
 
   /** Emits (poll time, version LATEST names); nothing if the registry cannot be read now. */

@@ -20,14 +20,14 @@ final class ScoreBatchesFn extends DoFn<KV<Integer, Iterable<TimestampedValue<Ro
 
   private final BatchScorer scorer;
   private final ModelLocation location;
-  private final @Nullable PCollectionView<String> versionView;
+  private final @Nullable PCollectionView<Iterable<KV<Long, String>>> versionView;
   private final TupleTag<Row> scoresTag;
   private final TupleTag<Row> deadLettersTag;
 
   ScoreBatchesFn(
       BatchScorer scorer,
       ModelLocation location,
-      @Nullable PCollectionView<String> versionView,
+      @Nullable PCollectionView<Iterable<KV<Long, String>>> versionView,
       TupleTag<Row> scoresTag,
       TupleTag<Row> deadLettersTag) {
     this.scorer = scorer;
@@ -39,7 +39,10 @@ final class ScoreBatchesFn extends DoFn<KV<Integer, Iterable<TimestampedValue<Ro
 
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) {
-    String version = versionView == null ? location.fixedVersion() : c.sideInput(versionView);
+    String version =
+        versionView == null
+            ? location.fixedVersion()
+            : FollowLatestVersion.newest(c.sideInput(versionView));
     List<Pending> batch = new ArrayList<>();
     for (TimestampedValue<Row> row : c.element().getValue()) {
       batch.add(new Pending(row.getValue(), row.getTimestamp(), window));

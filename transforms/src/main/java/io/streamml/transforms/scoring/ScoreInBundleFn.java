@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
@@ -23,7 +24,7 @@ final class ScoreInBundleFn extends DoFn<Row, Row> {
 
   private final BatchScorer scorer;
   private final ModelLocation location;
-  private final @Nullable PCollectionView<String> versionView;
+  private final @Nullable PCollectionView<Iterable<KV<Long, String>>> versionView;
   private final int maxBatchSize;
   private final TupleTag<Row> scoresTag;
   private final TupleTag<Row> deadLettersTag;
@@ -32,7 +33,7 @@ final class ScoreInBundleFn extends DoFn<Row, Row> {
   ScoreInBundleFn(
       BatchScorer scorer,
       ModelLocation location,
-      @Nullable PCollectionView<String> versionView,
+      @Nullable PCollectionView<Iterable<KV<Long, String>>> versionView,
       int maxBatchSize,
       TupleTag<Row> scoresTag,
       TupleTag<Row> deadLettersTag) {
@@ -51,7 +52,10 @@ final class ScoreInBundleFn extends DoFn<Row, Row> {
 
   @ProcessElement
   public void process(ProcessContext c, BoundedWindow window) {
-    String version = versionView == null ? location.fixedVersion() : c.sideInput(versionView);
+    String version =
+        versionView == null
+            ? location.fixedVersion()
+            : FollowLatestVersion.newest(c.sideInput(versionView));
     BatchKey key = new BatchKey(version, window);
     List<Pending> batch = buffers.computeIfAbsent(key, k -> new ArrayList<>());
     batch.add(new Pending(c.element(), c.timestamp(), window));

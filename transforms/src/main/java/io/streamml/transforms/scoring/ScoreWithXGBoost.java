@@ -269,7 +269,7 @@ public final class ScoreWithXGBoost
     }
     boolean follow = registryRoot != null && rows.isBounded() == PCollection.IsBounded.UNBOUNDED;
     ModelLocation location = resolveAndCheck(rows);
-    PCollectionView<String> versionView =
+    PCollectionView<Iterable<KV<Long, String>>> versionView =
         follow
             ? rows.getPipeline()
                 .apply(
