@@ -21,7 +21,9 @@ public final class StreammlCli {
           new GenerateCommand(),
           new TrainCommand(),
           new ModelsCommand(),
-          new BenchFeaturesCommand());
+          new BenchFeaturesCommand(),
+          new ScoreCommand(),
+          new BenchScoreCommand());
 
   private StreammlCli() {}
 

@@ -57,7 +57,7 @@ class StreammlCliTest {
   void unknownCommandIsOneLine() {
     assertEquals(2, run("frobnicate"));
     assertEquals(
-        "streamml: unknown command 'frobnicate'; commands are [demo, generate, train, models, bench-features]"
+        "streamml: unknown command 'frobnicate'; commands are [demo, generate, train, models, bench-features, score, bench-score]"
             + " (see 'streamml --help')",
         err().strip());
   }
@@ -194,9 +194,14 @@ class StreammlCliTest {
     assertEquals(0, run(demo), err());
     assertTrue(out().contains("model v0001 registered (now LATEST); holdout:"), out());
     assertTrue(out().matches("(?s).*auc_roc\\s+0\\.\\d+.*"), out());
+    // Trained first, then the written feature vectors scored: one score per vector.
+    assertTrue(out().contains("scoring the feature vectors with model v0001"), out());
+    assertTrue(out().matches("(?s).*feature vectors\\s+(\\d+) .*scores\\s+\\1 .*"), out());
+    assertTrue(out().matches("(?s).*alert rate\\s+\\d+\\.\\d+%.*"), out());
     out.reset();
     assertEquals(0, run(demo), err());
     assertTrue(!out().contains("registered"), out());
+    assertTrue(out().matches("(?s).*by v0001\\s+\\d+.*"), out());
   }
 
   @Test
