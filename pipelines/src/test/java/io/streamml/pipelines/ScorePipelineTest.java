@@ -38,7 +38,7 @@ public class ScorePipelineTest {
     registry = FOLDER.newFolder("registry").toString();
     TrainPipeline.run(
         PipelineOptionsFactory.fromArgs(
-                "--events=5000",
+                "--events=4000",
                 "--rounds=20",
                 "--registry=" + registry,
                 "--output=" + FOLDER.newFolder("train"))
@@ -70,7 +70,7 @@ public class ScorePipelineTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     ScorePipeline.Options options =
         options(
-            "--events=3000",
+            "--events=1500",
             "--seed=11",
             "--registry=" + registry,
             "--threshold=0.3",
@@ -80,7 +80,7 @@ public class ScorePipelineTest {
         ScorePipeline.run(options, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     // The fraud features are per event: one score per simulated event.
-    assertEquals(3000, summary.scores());
+    assertEquals(1500, summary.scores());
     List<JsonNode> scores = lines(ScoringStages.scoresPrefix(options) + "*");
     long atThreshold = 0;
     for (JsonNode score : scores) {
@@ -100,7 +100,7 @@ public class ScorePipelineTest {
       }
     }
     String text = printed.toString(StandardCharsets.UTF_8);
-    assertTrue(text, text.matches("(?s).*scores\\s+3000 .*alert rate\\s+\\d+\\.\\d+%.*"));
+    assertTrue(text, text.matches("(?s).*scores\\s+1500 .*alert rate\\s+\\d+\\.\\d+%.*"));
   }
 
   @Test

@@ -47,15 +47,9 @@ public final class Score {
       double threshold,
       @Nullable Double label,
       @Nullable List<Row> contributions) {
+    // Positional: one Score per scored row, so no per-field name lookups.
     return Row.withSchema(SCHEMA)
-        .withFieldValue(KEY, key)
-        .withFieldValue(EVENT_ID, eventId)
-        .withFieldValue(FEATURE_TIME, featureTime)
-        .withFieldValue(SCORE, score)
-        .withFieldValue(MODEL_VERSION, modelVersion)
-        .withFieldValue(THRESHOLD, threshold)
-        .withFieldValue(LABEL, label)
-        .withFieldValue(CONTRIBUTIONS, contributions)
+        .addValues(key, eventId, featureTime, score, modelVersion, threshold, label, contributions)
         .build();
   }
 }

@@ -8,6 +8,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
+import org.joda.time.ReadableInstant;
 
 /**
  * Where the features and the identity of a scored row are in the input: a FeatureVector (features
@@ -20,6 +21,12 @@ final class FeatureLayout implements Serializable {
   private final Schema input;
   private final boolean vectors;
   private final Schema featureSchema;
+  // Positions of the identity fields in the input (-1: absent or of another type), looked up once.
+  private final int featuresIndex;
+  private final int keyIndex;
+  private final int eventIdIndex;
+  private final int timeIndex;
+  private final int labelIndex;
 
   FeatureLayout(Schema input) {
     this.input = input;
@@ -31,6 +38,24 @@ final class FeatureLayout implements Serializable {
         vectors
             ? input.getField(FeatureVector.FEATURES).getType().getRowSchema()
             : plainFeatures(input);
+    this.featuresIndex = vectors ? input.indexOf(FeatureVector.FEATURES) : -1;
+    this.keyIndex = index(input, FeatureVector.KEY, null);
+    this.eventIdIndex = index(input, FeatureVector.EVENT_ID, null);
+    this.timeIndex = index(input, FeatureVector.FEATURE_TIME, Schema.TypeName.DATETIME);
+    this.labelIndex =
+        input.hasField(FeatureVector.LABEL)
+                && input.getField(FeatureVector.LABEL).getType().getTypeName().isNumericType()
+            ? input.indexOf(FeatureVector.LABEL)
+            : -1;
+  }
+
+  private static int index(Schema input, String name, Schema.@Nullable TypeName type) {
+    if (!input.hasField(name)) {
+      return -1;
+    }
+    return type == null || input.getField(name).getType().getTypeName() == type
+        ? input.indexOf(name)
+        : -1;
   }
 
   private static Schema plainFeatures(Schema input) {
@@ -113,7 +138,7 @@ final class FeatureLayout implements Serializable {
 
   /** Writes row's features in model order into {@code values} from {@code offset}; null = NaN. */
   void fill(Row row, int[] indexes, float[] values, int offset) {
-    Row features = vectors ? row.getRow(FeatureVector.FEATURES) : row;
+    Row features = vectors ? row.getRow(featuresIndex) : row;
     for (int j = 0; j < indexes.length; j++) {
       Object value = features == null ? null : features.getValue(indexes[j]);
       values[offset + j] = value == null ? Float.NaN : ((Number) value).floatValue();
@@ -128,26 +153,24 @@ final class FeatureLayout implements Serializable {
   }
 
   String key(Row row) {
-    if (!input.hasField(FeatureVector.KEY)) {
+    if (keyIndex < 0) {
       return "";
     }
-    Object key = row.getValue(FeatureVector.KEY);
+    Object key = row.getValue(keyIndex);
     return key == null ? "" : String.valueOf((Object) key);
   }
 
   @Nullable String eventId(Row row) {
-    if (!input.hasField(FeatureVector.EVENT_ID)) {
+    if (eventIdIndex < 0) {
       return null;
     }
-    Object id = row.getValue(FeatureVector.EVENT_ID);
+    Object id = row.getValue(eventIdIndex);
     return id == null ? null : String.valueOf((Object) id);
   }
 
   Instant featureTime(Row row, Instant elementTimestamp) {
-    if (input.hasField(FeatureVector.FEATURE_TIME)
-        && input.getField(FeatureVector.FEATURE_TIME).getType().getTypeName()
-            == Schema.TypeName.DATETIME) {
-      var time = row.getDateTime(FeatureVector.FEATURE_TIME);
+    if (timeIndex >= 0) {
+      ReadableInstant time = row.getValue(timeIndex);
       if (time != null) {
         return time.toInstant();
       }
@@ -156,11 +179,10 @@ final class FeatureLayout implements Serializable {
   }
 
   @Nullable Double label(Row row) {
-    if (!input.hasField(FeatureVector.LABEL)
-        || !input.getField(FeatureVector.LABEL).getType().getTypeName().isNumericType()) {
+    if (labelIndex < 0) {
       return null;
     }
-    Object label = row.getValue(FeatureVector.LABEL);
+    Object label = row.getValue(labelIndex);
     return label == null ? null : ((Number) label).doubleValue();
   }
 }

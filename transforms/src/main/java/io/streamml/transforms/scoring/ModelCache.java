@@ -58,6 +58,9 @@ final class ModelCache {
     long start = System.nanoTime();
     ModelBundle bundle = ModelBundle.readFrom(folder);
     Booster booster = bundle.loadBooster();
+    // The runner already runs one scoring thread per core; OpenMP threads inside each prediction
+    // on top of that oversubscribe the cores (measured slower in bench-score).
+    booster.setParam("nthread", 1);
     loads.inc();
     millis.update((System.nanoTime() - start) / 1_000_000);
     return new LoadedModel(folder, version, booster, bundle.featureNames(), bundle.threshold());

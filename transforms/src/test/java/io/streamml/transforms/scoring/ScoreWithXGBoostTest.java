@@ -22,6 +22,7 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.UsesOnWindowExpiration;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -33,6 +34,7 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.experimental.categories.Category;
 import org.junit.rules.TemporaryFolder;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -145,7 +147,9 @@ public class ScoreWithXGBoostTest {
     pipeline.run().waitUntilFinish();
   }
 
+  // GroupIntoBatches needs OnWindowExpiration, which Beam's classic Spark runner lacks.
   @Test
+  @Category(UsesOnWindowExpiration.class)
   public void crossBundleBatchedScoresEqualXGBoostBatchPredict() {
     WithFailures.Result<PCollection<Row>, Row> scored =
         input()
