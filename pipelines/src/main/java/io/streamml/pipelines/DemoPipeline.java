@@ -6,10 +6,12 @@ import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.FeatureVector;
+import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
@@ -18,16 +20,18 @@ import io.streamml.transforms.io.WriteJsonLines;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The end-to-end demo: simulate (or read) events, parse and validate them, extract the use case's
- * features, and write events, feature vectors and dead letters under {@code --output}. Later stages
- * (scoring, drift) join it as they land.
+ * features, score them with the registry's model (when it has one), raise model and rule alerts,
+ * and write events, feature vectors, scores, alerts and dead letters under {@code --output}.
  */
 public final class DemoPipeline {
 
@@ -44,7 +48,8 @@ public final class DemoPipeline {
           RegistryOptions,
           TrainingOptions,
           ArchiveOptions,
-          KafkaSinkOptions {}
+          KafkaSinkOptions,
+          ScoringOptions {}
 
   private DemoPipeline() {}
 
@@ -58,6 +63,12 @@ public final class DemoPipeline {
 
   public static String deadLettersPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "dead-letters/part");
+  }
+
+  /** Whether the demo will score: {@code --model} or {@code --registry} holds a model. */
+  public static boolean willScore(Options options) {
+    return options.getModel() != null
+        || ScoringStages.hasModel(ScoringStages.modelPath(options, options.getRegistry()));
   }
 
   /** Adds the demo's steps to {@code pipeline}; tests call this with their own pipeline. */
@@ -83,11 +94,47 @@ public final class DemoPipeline {
           FeatureVector.KEY,
           options);
       deadLetters = deadLetters.and(features.failures());
+      ScoringStages.Outputs scored =
+          ScoringStages.apply(
+              features.output(),
+              spec,
+              willScore(options) ? ScoringStages.transform(options, options.getRegistry()) : null);
+      scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
+      scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
+      deadLetters = deadLetters.and(scored.deadLetters);
     }
     StreamOutputs.deadLettersToKafka(deadLetters, options);
     deadLetters
         .apply("CollectDeadLetters", Flatten.pCollections())
         .apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));
+  }
+
+  /**
+   * Scores the feature vectors a features-only run wrote (the demo's first run into an empty
+   * registry, once it has trained a model) and raises alerts: train first, then score, without
+   * simulating and featurising the same events again. Returns false if the runner only prepared it.
+   */
+  public static boolean scoreWrittenFeatures(Options options) {
+    FileSystems.setDefaultPipelineOptions(options);
+    UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    RowJsonCodec codec = RowJsonCodec.of(FeatureVector.schema(spec));
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<Row> vectors =
+        pipeline
+            .apply("ReadFeatures", ReadEvents.fromJsonLines(featuresPrefix(options) + "*"))
+            .apply(
+                "ParseFeatures",
+                MapElements.into(TypeDescriptors.rows()).via((String line) -> codec.parse(line)))
+            .setRowSchema(codec.schema());
+    ScoringStages.Outputs scored =
+        ScoringStages.apply(vectors, spec, ScoringStages.transform(options, options.getRegistry()));
+    scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
+    scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
+    scored.deadLetters.apply(
+        "WriteScoringDeadLetters", WriteJsonLines.to(deadLettersPrefix(options) + "-scoring"));
+    OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");
+    OutputFiles.deleteMatching(ScoringStages.alertsPrefix(options) + "*");
+    return PipelineRuns.runToCompletion(pipeline);
   }
 
   /**
@@ -102,6 +149,8 @@ public final class DemoPipeline {
       OutputFiles.deleteMatching(eventsPrefix(options) + "*");
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
       OutputFiles.deleteMatching(featuresPrefix(options) + "*");
+      OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");
+      OutputFiles.deleteMatching(ScoringStages.alertsPrefix(options) + "*");
     }
     long start = System.nanoTime();
     if (!PipelineRuns.runToCompletion(pipeline)) {

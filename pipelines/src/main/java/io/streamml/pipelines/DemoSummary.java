@@ -19,18 +19,21 @@ public final class DemoSummary {
   private final long events;
   private final long featureVectors;
   private final Map<String, Long> deadLettersByStage;
+  private final ScoringSummary scoring;
 
   private DemoSummary(
       DemoPipeline.Options options,
       double seconds,
       long events,
       long featureVectors,
-      Map<String, Long> deadLettersByStage) {
+      Map<String, Long> deadLettersByStage,
+      ScoringSummary scoring) {
     this.options = options;
     this.seconds = seconds;
     this.events = events;
     this.featureVectors = featureVectors;
     this.deadLettersByStage = deadLettersByStage;
+    this.scoring = scoring;
   }
 
   static DemoSummary read(DemoPipeline.Options options, double seconds) {
@@ -40,7 +43,8 @@ public final class DemoSummary {
         DemoPipeline.deadLettersPrefix(options) + "*",
         line -> byStage.merge(stageOf(line), 1L, Long::sum));
     long vectors = OutputFiles.countLines(DemoPipeline.featuresPrefix(options) + "*");
-    return new DemoSummary(options, seconds, events, vectors, byStage);
+    return new DemoSummary(
+        options, seconds, events, vectors, byStage, ScoringSummary.read(options));
   }
 
   private static String stageOf(String deadLetterJson) {
@@ -64,6 +68,11 @@ public final class DemoSummary {
     return deadLettersByStage.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** Scores and alerts; no scores when the registry had no model yet. */
+  public ScoringSummary scoring() {
+    return scoring;
+  }
+
   public Map<String, Long> deadLettersByStage() {
     return deadLettersByStage;
   }
@@ -84,6 +93,7 @@ public final class DemoSummary {
     out.printf(
         "  %-16s %10d  %s*.jsonl%n",
         "feature vectors", featureVectors, DemoPipeline.featuresPrefix(options));
+    scoring.print(out);
     out.printf(
         "  %-16s %10d  %s*.jsonl%n",
         "dead letters", deadLetters(), DemoPipeline.deadLettersPrefix(options));

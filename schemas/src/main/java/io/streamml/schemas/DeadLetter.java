@@ -36,6 +36,9 @@ public final class DeadLetter {
     /** The payload parsed but breaks a rule of the use-case spec (range, allowed values). */
     public static final String VALIDATE = "validate";
 
+    /** The feature vector could not be scored (no loadable model, features the model lacks). */
+    public static final String SCORE = "score";
+
     private Stage() {}
   }
 

@@ -33,7 +33,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
   "labelField",
   "fields",
   "enrichments",
-  "features"
+  "features",
+  "alertRules"
 })
 public final class UseCaseSpec implements Serializable {
 
@@ -46,6 +47,7 @@ public final class UseCaseSpec implements Serializable {
   private final List<FieldSpec> fields;
   private final List<EnrichmentSpec> enrichments;
   private final @Nullable FeatureSetSpec features;
+  private final List<AlertRule> alertRules;
   private transient @Nullable Schema eventSchema;
   private transient @Nullable Schema enrichedSchema;
 
@@ -59,7 +61,8 @@ public final class UseCaseSpec implements Serializable {
       @JsonProperty("labelField") @Nullable String labelField,
       @JsonProperty(value = "fields", required = true) List<FieldSpec> fields,
       @JsonProperty("enrichments") @Nullable List<EnrichmentSpec> enrichments,
-      @JsonProperty("features") @Nullable FeatureSetSpec features) {
+      @JsonProperty("features") @Nullable FeatureSetSpec features,
+      @JsonProperty("alertRules") @Nullable List<AlertRule> alertRules) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("A use-case spec needs a name");
     }
@@ -72,6 +75,7 @@ public final class UseCaseSpec implements Serializable {
     this.labelField = labelField;
     this.enrichments = enrichments == null ? List.of() : List.copyOf(enrichments);
     this.features = features;
+    this.alertRules = alertRules == null ? List.of() : List.copyOf(alertRules);
     validate();
   }
 
@@ -110,6 +114,27 @@ public final class UseCaseSpec implements Serializable {
     }
     if (features != null) {
       validateFeatures(enriched);
+    }
+    validateAlertRules();
+  }
+
+  private void validateAlertRules() {
+    List<String> featureNames = features == null ? List.of() : features.names();
+    List<String> ruleNames = new ArrayList<>();
+    for (AlertRule rule : alertRules) {
+      if (ruleNames.contains(rule.name())) {
+        throw invalid("declares alert rule '" + rule.name() + "' twice");
+      }
+      ruleNames.add(rule.name());
+      if (!featureNames.contains(rule.feature())) {
+        throw invalid(
+            "alert rule '"
+                + rule.name()
+                + "' reads unknown feature '"
+                + rule.feature()
+                + "'; rules read the spec's features "
+                + featureNames);
+      }
     }
   }
 
@@ -207,6 +232,28 @@ public final class UseCaseSpec implements Serializable {
     return enrichments;
   }
 
+  /** Rule alerts on the features: a feature beyond a fixed limit; empty if none. */
+  @JsonProperty("alertRules")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public List<AlertRule> alertRules() {
+    return alertRules;
+  }
+
+  /** A copy of this spec with other alert rules. */
+  public UseCaseSpec withAlertRules(List<AlertRule> alertRules) {
+    return new UseCaseSpec(
+        name,
+        description,
+        idField,
+        keyField,
+        eventTimeField,
+        labelField,
+        fields,
+        enrichments,
+        features,
+        alertRules);
+  }
+
   /** A copy of this spec with other features (e.g. an experiment's). */
   public UseCaseSpec withFeatures(@Nullable FeatureSetSpec features) {
     return new UseCaseSpec(
@@ -218,7 +265,8 @@ public final class UseCaseSpec implements Serializable {
         labelField,
         fields,
         enrichments,
-        features);
+        features,
+        features == null ? List.of() : alertRules);
   }
 
   /** The schema of an event after enrichment: its fields, then each enrichment's fields. */
@@ -268,7 +316,8 @@ public final class UseCaseSpec implements Serializable {
         && Objects.equals(labelField, that.labelField)
         && fields.equals(that.fields)
         && enrichments.equals(that.enrichments)
-        && Objects.equals(features, that.features);
+        && Objects.equals(features, that.features)
+        && alertRules.equals(that.alertRules);
   }
 
   @Override
@@ -292,6 +341,7 @@ public final class UseCaseSpec implements Serializable {
     private final List<FieldSpec> fields = new ArrayList<>();
     private final List<EnrichmentSpec> enrichments = new ArrayList<>();
     private @Nullable FeatureSetSpec features;
+    private final List<AlertRule> alertRules = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -337,6 +387,11 @@ public final class UseCaseSpec implements Serializable {
       return this;
     }
 
+    public Builder alertRule(AlertRule rule) {
+      alertRules.add(rule);
+      return this;
+    }
+
     public UseCaseSpec build() {
       return new UseCaseSpec(
           name,
@@ -347,7 +402,8 @@ public final class UseCaseSpec implements Serializable {
           labelField,
           fields,
           enrichments,
-          features);
+          features,
+          alertRules);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.streamml.pipelines.DemoPipeline;
 import io.streamml.pipelines.DemoSummary;
 import io.streamml.pipelines.EventInputs;
 import io.streamml.pipelines.ModelTraining;
+import io.streamml.pipelines.ScoringSummary;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
 
   @Override
   public String summary() {
-    return "simulate events, parse and validate them, write events and dead letters";
+    return "simulate events, extract features, score them and raise alerts (training a model"
+        + " first if the registry has none)";
   }
 
   @Override
@@ -33,18 +35,31 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
         options.getInput() == null ? "the simulator" : options.getInput(),
         options.getRunner().getSimpleName(),
         options.getOutput());
+    UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    boolean train =
+        spec.features() != null && spec.labelField() != null && !DemoPipeline.willScore(options);
+    if (train) {
+      out.printf(
+          "streamml demo: no model in %s yet; first the features to train one on%n",
+          options.getRegistry());
+    }
     DemoSummary summary = DemoPipeline.run(options);
     if (summary == null) {
       out.println("streamml demo: the runner prepared the job without running it; no results.");
       return;
     }
     summary.print(out);
-    UseCaseSpec spec = EventInputs.useCaseSpec(options);
-    ModelRegistry registry = ModelRegistry.at(options.getRegistry());
-    if (spec.features() != null && spec.labelField() != null && registry.latestVersion() == null) {
-      out.printf("%nstreamml demo: no model in %s yet; ", options.getRegistry());
-      ModelTraining.trainAndRegister(
-          spec, DemoPipeline.featuresPrefix(options) + "*", options, registry, out);
+    if (train) {
+      ModelRegistry registry = ModelRegistry.at(options.getRegistry());
+      out.printf("%nstreamml demo: ");
+      String version =
+          ModelTraining.trainAndRegister(
+              spec, DemoPipeline.featuresPrefix(options) + "*", options, registry, out);
+      // Train first, then score the feature vectors the run wrote; later runs score end to end.
+      out.printf("%nstreamml demo: scoring the feature vectors with model %s%n", version);
+      if (DemoPipeline.scoreWrittenFeatures(options)) {
+        ScoringSummary.read(options).print(out);
+      }
     }
   }
 }

@@ -21,10 +21,12 @@ public final class StreammlCli {
           new GenerateCommand(),
           new TrainCommand(),
           new ModelsCommand(),
-          new BenchFeaturesCommand(),
+          new ScoreCommand(),
           new DriftCommand(),
           new ReportCommand(),
           new ProduceCommand(),
+          new BenchFeaturesCommand(),
+          new BenchScoreCommand(),
           new BenchKafkaCommand());
 
   private StreammlCli() {}

@@ -62,7 +62,7 @@ class StreammlCliTest {
     assertTrue(
         err().startsWith("streamml: unknown command 'frobnicate'; commands are [demo, generate, "),
         err());
-    for (String command : List.of("train", "models", "drift", "report", "produce")) {
+    for (String command : List.of("train", "models", "score", "drift", "report", "produce")) {
       assertTrue(err().contains(command), err());
     }
     assertTrue(err().strip().endsWith("(see 'streamml --help')"), err());
@@ -209,9 +209,14 @@ class StreammlCliTest {
     assertEquals(0, run(demo), err());
     assertTrue(out().contains("model v0001 registered (now LATEST); holdout:"), out());
     assertTrue(out().matches("(?s).*auc_roc\\s+0\\.\\d+.*"), out());
+    // Trained first, then the written feature vectors scored: one score per vector.
+    assertTrue(out().contains("scoring the feature vectors with model v0001"), out());
+    assertTrue(out().matches("(?s).*feature vectors\\s+(\\d+) .*scores\\s+\\1 .*"), out());
+    assertTrue(out().matches("(?s).*alert rate\\s+\\d+\\.\\d+%.*"), out());
     out.reset();
     assertEquals(0, run(demo), err());
     assertTrue(!out().contains("registered"), out());
+    assertTrue(out().matches("(?s).*by v0001\\s+\\d+.*"), out());
   }
 
   @Test

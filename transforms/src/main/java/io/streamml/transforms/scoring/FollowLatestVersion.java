@@ -1,0 +1,102 @@
+package io.streamml.transforms.scoring;
+
+import io.streamml.transforms.model.ModelRegistry;
+import java.io.IOException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * The version a registry's LATEST names, re-read every poll interval, as a side input in the global
+ * window (Beam's "slowly updating global window side input" pattern): each poll fires a pane that
+ * replaces the view's contents. The view holds (poll time, version) reads, not a singleton: a
+ * runner may gather two polls into one pane (the Direct runner does), and {@link #newest} picks the
+ * later. A failed read keeps the version in use.
+ */
+final class FollowLatestVersion
+    extends PTransform<PBegin, PCollectionView<Iterable<KV<Long, String>>>> {
+
+  private final String registryRoot;
+  private final Duration pollInterval;
+  private final @Nullable Instant stopAt;
+
+  FollowLatestVersion(String registryRoot, Duration pollInterval, @Nullable Instant stopAt) {
+    this.registryRoot = registryRoot;
+    this.pollInterval = pollInterval;
+    this.stopAt = stopAt;
+  }
+
+  @Override
+  public PCollectionView<Iterable<KV<Long, String>>> expand(PBegin begin) {
+    PeriodicImpulse impulse = PeriodicImpulse.create().withInterval(pollInterval);
+    if (stopAt != null) {
+      impulse = impulse.stopAt(stopAt);
+    }
+    return begin
+        .apply("PollModelRegistry", impulse)
+        .apply(
+            "FireEveryPoll",
+            Window.<Instant>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()))
+                .discardingFiredPanes())
+        .apply("ReadLatest", ParDo.of(new ReadLatestFn(registryRoot)))
+        .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
+        .apply("AsModelVersions", View.asIterable());
+  }
+
+  /** The version of the newest read in the view. */
+  static String newest(Iterable<KV<Long, String>> reads) {
+    KV<Long, String> newest = null;
+    for (KV<Long, String> read : reads) {
+      if (newest == null || read.getKey() > newest.getKey()) {
+        newest = read;
+      }
+    }
+    if (newest == null) {
+      throw new IllegalStateException("No model version read from the registry yet");
+    }
+    return newest.getValue();
+  }
+
+  /** Emits (poll time, version LATEST names); nothing if the registry cannot be read now. */
+  private static final class ReadLatestFn extends DoFn<Instant, KV<Long, String>> {
+    private final String registryRoot;
+    private final Counter failedPolls =
+        Metrics.counter(ScoreWithXGBoost.METRICS_NAMESPACE, "registry_poll_failures");
+
+    ReadLatestFn(String registryRoot) {
+      this.registryRoot = registryRoot;
+    }
+
+    @ProcessElement
+    public void process(@Element Instant pollTime, OutputReceiver<KV<Long, String>> out) {
+      try {
+        String version = ModelRegistry.at(registryRoot).latestVersion();
+        if (version != null) {
+          out.output(KV.of(pollTime.getMillis(), version));
+          return;
+        }
+      } catch (IOException e) {
+        // Keep scoring with the version already in the view; the next poll tries again.
+      }
+      failedPolls.inc();
+    }
+  }
+}

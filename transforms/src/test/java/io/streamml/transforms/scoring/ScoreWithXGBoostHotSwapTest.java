@@ -1,0 +1,183 @@
+package io.streamml.transforms.scoring;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.streamml.schemas.Score;
+import io.streamml.transforms.model.ModelRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import ml.dmlc.xgboost4j.java.Booster;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.PeriodicImpulse;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.AfterClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * Hot swap on a real unbounded stream (a PeriodicImpulse ticking every 20 ms) on the Direct runner:
+ * once scores flow, the pipeline itself promotes a new version in the registry, and later rows are
+ * scored by it without a restart. The run is cancelled once a row scored by the new version comes
+ * out, so the test waits on the event, not on a guess at the machine's speed. Real time and a
+ * cancelled run make it Direct-only (integration-tests do not rerun it).
+ */
+@RunWith(JUnit4.class)
+public class ScoreWithXGBoostHotSwapTest {
+
+  private static final int ROWS = 3000;
+  private static final long TICK_MILLIS = 20;
+
+  @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
+
+  private static final Queue<Row> SCORES = new ConcurrentLinkedQueue<>();
+  private static final CountDownLatch NEW_VERSION_SEEN = new CountDownLatch(1);
+
+  @AfterClass
+  public static void free() {
+    ModelCache.clear();
+  }
+
+  @Test
+  public void aVersionPromotedMidStreamScoresTheLaterRows() throws Exception {
+    String root = FOLDER.newFolder("registry").toString();
+    Booster first = ScoringFixtures.train(20, false);
+    Booster second = ScoringFixtures.train(20, true);
+    List<Row> vectors = ScoringFixtures.vectors(ROWS, 3);
+    Map<String, float[]> expected = new HashMap<>();
+    expected.put("v0001", ScoringFixtures.reference(first, vectors));
+    expected.put("v0002", ScoringFixtures.reference(second, vectors));
+    ScoringFixtures.register(root, first, 0.5);
+    ScoringFixtures.register(root, second, 0.5);
+    ModelRegistry.at(root).promote("v0001");
+    first.dispose();
+    second.dispose();
+
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setBlockOnRun(false);
+    Pipeline pipeline = Pipeline.create(options);
+    Instant start = Instant.now();
+    Instant end = start.plus(Duration.millis(TICK_MILLIS * ROWS));
+    WithFailures.Result<org.apache.beam.sdk.values.PCollection<Row>, Row> scored =
+        pipeline
+            .apply(
+                "Tick",
+                PeriodicImpulse.create()
+                    .startAt(start)
+                    .stopAt(end)
+                    .withInterval(Duration.millis(TICK_MILLIS)))
+            .apply("MakeVectors", ParDo.of(new VectorFn(start)))
+            .setRowSchema(ScoringFixtures.VECTOR_SCHEMA)
+            .apply(
+                "Score",
+                ScoreWithXGBoost.fromRegistry(root)
+                    .withPollInterval(Duration.millis(200))
+                    .withPollingUntil(end));
+    scored.output().apply("PromoteOnceScoresFlow", ParDo.of(new PromoteAndCollectFn(root)));
+
+    PipelineResult result = pipeline.run();
+    boolean seen = NEW_VERSION_SEEN.await(2, TimeUnit.MINUTES);
+    result.cancel();
+    assertTrue("no row was scored by the promoted version", seen);
+
+    Map<Integer, String> versions = new HashMap<>();
+    for (Row score : SCORES) {
+      int i = Integer.parseInt(score.getString(Score.EVENT_ID).substring(1));
+      String version = score.getString(Score.MODEL_VERSION);
+      versions.put(i, version);
+      assertEquals(
+          "row " + i + " by " + version,
+          expected.get(version)[i],
+          score.getDouble(Score.SCORE),
+          1e-6);
+    }
+    List<Integer> indexes = new ArrayList<>(versions.keySet());
+    indexes.sort(null);
+    assertEquals("v0001", versions.get(indexes.get(0)));
+    assertTrue(versions.containsValue("v0002"));
+    assertTrue(counter(result, ScoreWithXGBoost.MODEL_LOADS) >= 2);
+    assertTrue(counter(result, ScoreWithXGBoost.ROWS_SCORED) >= SCORES.size());
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ScoreWithXGBoost.METRICS_NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
+  /** Row i for the tick at start + i ticks. */
+  private static final class VectorFn extends DoFn<Instant, Row> {
+    private final Instant start;
+    private transient List<Row> vectors;
+
+    VectorFn(Instant start) {
+      this.start = start;
+    }
+
+    @Setup
+    public void setup() {
+      vectors = ScoringFixtures.vectors(ROWS, 3);
+    }
+
+    @ProcessElement
+    public void process(@Element Instant tick, OutputReceiver<Row> out) {
+      int i = (int) ((tick.getMillis() - start.getMillis()) / TICK_MILLIS);
+      if (i < ROWS) {
+        out.output(vectors.get(i));
+      }
+    }
+  }
+
+  /** Collects scores; promotes v0002 on the first v0001 score: a release while scores flow. */
+  private static final class PromoteAndCollectFn extends DoFn<Row, Void> {
+    private final String root;
+
+    PromoteAndCollectFn(String root) {
+      this.root = root;
+    }
+
+    @ProcessElement
+    public void process(@Element Row score) throws Exception {
+      SCORES.add(score);
+      if ("v0002".equals(score.getString(Score.MODEL_VERSION))) {
+        NEW_VERSION_SEEN.countDown();
+        return;
+      }
+      ModelRegistry registry = ModelRegistry.at(root);
+      if ("v0001".equals(registry.latestVersion())) {
+        registry.promote("v0002");
+      }
+    }
+  }
+}

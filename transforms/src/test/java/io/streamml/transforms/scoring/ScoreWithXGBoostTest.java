@@ -1,0 +1,335 @@
+package io.streamml.transforms.scoring;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.streamml.schemas.DeadLetter;
+import io.streamml.schemas.FeatureVector;
+import io.streamml.schemas.Reason;
+import io.streamml.schemas.Score;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.UsesOnWindowExpiration;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Duration;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.experimental.categories.Category;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * Scores from the transform against xgboost4j's own batch prediction of the same rows and model,
+ * for every input shape and batching mode; and the errors a user meets before data flows. Runs on
+ * Direct here and on Flink and Spark in integration-tests.
+ */
+@RunWith(JUnit4.class)
+public class ScoreWithXGBoostTest {
+
+  private static final double THRESHOLD = 0.5;
+  private static final int ROWS = 600;
+
+  @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+
+  private static Booster booster;
+  private static String registry;
+  private static List<Row> vectors;
+  private static HashMap<String, Float> expected;
+  private static HashMap<String, List<String>> expectedTopFeatures;
+
+  @BeforeClass
+  public static void trainAndRegister() throws Exception {
+    booster = ScoringFixtures.train(30, false);
+    registry = FOLDER.newFolder("registry").toString();
+    ScoringFixtures.register(registry, booster, THRESHOLD);
+    vectors = ScoringFixtures.vectors(ROWS, 42);
+    float[] scores = ScoringFixtures.reference(booster, vectors);
+    float[] dense = ScoringFixtures.dense(vectors);
+    DMatrix matrix = new DMatrix(dense, ROWS, ScoringFixtures.FEATURES.size(), Float.NaN);
+    float[][] contributions = booster.predictContrib(matrix, 0);
+    matrix.dispose();
+    expected = new HashMap<>();
+    expectedTopFeatures = new HashMap<>();
+    for (int i = 0; i < ROWS; i++) {
+      String id = vectors.get(i).getString(FeatureVector.EVENT_ID);
+      expected.put(id, scores[i]);
+      expectedTopFeatures.put(id, top3(contributions[i]));
+    }
+  }
+
+  @AfterClass
+  public static void free() {
+    booster.dispose();
+    ModelCache.clear();
+  }
+
+  private static List<String> top3(float[] contributions) {
+    List<Integer> order = new ArrayList<>();
+    for (int j = 0; j < ScoringFixtures.FEATURES.size(); j++) {
+      if (contributions[j] > 0) {
+        order.add(j);
+      }
+    }
+    order.sort((a, b) -> Float.compare(contributions[b], contributions[a]));
+    List<String> names = new ArrayList<>();
+    for (int j : order.subList(0, Math.min(3, order.size()))) {
+      names.add(ScoringFixtures.FEATURES.get(j));
+    }
+    return names;
+  }
+
+  private PCollection<Row> input() {
+    return pipeline.apply(
+        "CreateVectors", Create.of(vectors).withRowSchema(ScoringFixtures.VECTOR_SCHEMA));
+  }
+
+  /** Every row scored once, equal to xgboost4j's batch predict, with version and reasons. */
+  private static SerializableFunction<Iterable<Row>, Void> matchesReference(
+      HashMap<String, Float> expected, HashMap<String, List<String>> topFeatures) {
+    return scores -> {
+      Map<String, Row> byId = new HashMap<>();
+      for (Row score : scores) {
+        String id = score.getString(Score.EVENT_ID);
+        assertNull("scored twice: " + id, byId.put(id, score));
+      }
+      assertEquals(expected.keySet(), byId.keySet());
+      for (Map.Entry<String, Row> entry : byId.entrySet()) {
+        Row score = entry.getValue();
+        double value = score.getDouble(Score.SCORE);
+        assertEquals(entry.getKey(), expected.get(entry.getKey()), value, 1e-6);
+        assertEquals("v0001", score.getString(Score.MODEL_VERSION));
+        assertEquals(THRESHOLD, score.getDouble(Score.THRESHOLD), 0);
+        Iterable<Row> reasons = score.getIterable(Score.CONTRIBUTIONS);
+        if (value >= THRESHOLD) {
+          List<String> names = new ArrayList<>();
+          reasons.forEach(r -> names.add(r.getString(Reason.FEATURE)));
+          assertEquals(entry.getKey(), topFeatures.get(entry.getKey()), names);
+        } else {
+          assertNull(entry.getKey(), reasons);
+        }
+      }
+      return null;
+    };
+  }
+
+  @Test
+  public void bundleBatchedScoresEqualXGBoostBatchPredict() {
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input()
+            .apply(
+                "Score",
+                ScoreWithXGBoost.pinned(registry + "/v0001").withMaxBatchSize(64).withTopK(3));
+
+    PAssert.that(scored.output()).satisfies(matchesReference(expected, expectedTopFeatures));
+    PAssert.that(scored.failures()).empty();
+    pipeline.run().waitUntilFinish();
+  }
+
+  // GroupIntoBatches needs OnWindowExpiration, which Beam's classic Spark runner lacks.
+  @Test
+  @Category(UsesOnWindowExpiration.class)
+  public void crossBundleBatchedScoresEqualXGBoostBatchPredict() {
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input()
+            .apply(
+                "Score",
+                ScoreWithXGBoost.fromRegistry(registry)
+                    .withMaxBatchSize(100)
+                    .withCrossBundleBatching(Duration.standardSeconds(1))
+                    .withShards(3));
+
+    PAssert.that(scored.output()).satisfies(matchesReference(expected, expectedTopFeatures));
+    PAssert.that(scored.failures()).empty();
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void plainRowsAreMatchedToTheModelByFeatureName() {
+    // The features as top-level fields, in reverse order, plus an unrelated string field.
+    List<String> reversed = new ArrayList<>(ScoringFixtures.FEATURES);
+    java.util.Collections.reverse(reversed);
+    Schema.Builder builder =
+        Schema.builder()
+            .addStringField("key")
+            .addNullableField("event_id", Schema.FieldType.STRING);
+    reversed.forEach(name -> builder.addNullableField(name, Schema.FieldType.DOUBLE));
+    Schema plain = builder.addStringField("note").build();
+    List<Row> rows = new ArrayList<>();
+    for (Row vector : vectors) {
+      Row features = vector.getRow(FeatureVector.FEATURES);
+      Row.Builder row =
+          Row.withSchema(plain)
+              .addValue(vector.getString(FeatureVector.KEY))
+              .addValue(vector.getString(FeatureVector.EVENT_ID));
+      reversed.forEach(name -> row.addValue(features.getDouble(name)));
+      rows.add(row.addValue("n/a").build());
+    }
+
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        pipeline
+            .apply("CreatePlainRows", Create.of(rows).withRowSchema(plain))
+            .apply("Score", ScoreWithXGBoost.pinned(registry + "/v0001"));
+
+    PAssert.that(scored.output()).satisfies(matchesReference(expected, expectedTopFeatures));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void thresholdOverrideDecidesWhichScoresCarryReasons() {
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input()
+            .apply(
+                "Score",
+                ScoreWithXGBoost.pinned(registry + "/v0001").withThreshold(0.999).withTopK(1));
+
+    PAssert.that(scored.output())
+        .satisfies(
+            scores -> {
+              for (Row score : scores) {
+                assertEquals(0.999, score.getDouble(Score.THRESHOLD), 0);
+                Iterable<Row> reasons = score.getIterable(Score.CONTRIBUTIONS);
+                if (score.getDouble(Score.SCORE) >= 0.999) {
+                  assertEquals(1, reasons.spliterator().getExactSizeIfKnown());
+                } else {
+                  assertNull(reasons);
+                }
+              }
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aModelThatFailsToLoadAtRunTimeDeadLettersItsRows() throws Exception {
+    File copy = FOLDER.newFolder();
+    Path bundle = copy.toPath().resolve("v0009");
+    ScoringFixtures.bundle(booster, THRESHOLD).writeTo(bundle.toString());
+    List<Row> few = vectors.subList(0, 20);
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        pipeline
+            .apply("CreateVectors", Create.of(few).withRowSchema(ScoringFixtures.VECTOR_SCHEMA))
+            .apply("Score", ScoreWithXGBoost.pinned(bundle.toString()));
+    // Launch checked the bundle; now it breaks before the workers load it.
+    Files.writeString(bundle.resolve("model.json"), "{\"broken\": true}");
+
+    PAssert.that(scored.output()).empty();
+    PAssert.that(scored.failures())
+        .satisfies(
+            letters -> {
+              int n = 0;
+              for (Row letter : letters) {
+                n++;
+                assertEquals(DeadLetter.Stage.SCORE, letter.getString(DeadLetter.STAGE));
+                String error = letter.getString(DeadLetter.ERROR);
+                assertTrue(error, error.startsWith("cannot load model v0009: "));
+                assertTrue(error, error.contains("model.json does not match its manifest"));
+                assertTrue(letter.getString(DeadLetter.RAW_PAYLOAD).contains("\"event_id\":\"e"));
+              }
+              assertEquals(20, n);
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void mismatchedFeaturesAreRefusedBeforeDataFlows() {
+    Schema fewer =
+        Schema.builder()
+            .addStringField("key")
+            .addNullableField("amount", Schema.FieldType.DOUBLE)
+            .addNullableField("tx_count_1m", Schema.FieldType.STRING)
+            .build();
+    pipeline.enableAbandonedNodeEnforcement(false);
+    PCollection<Row> rows = pipeline.apply(Create.empty(fewer));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> rows.apply(ScoreWithXGBoost.pinned(registry + "/v0001")));
+    assertTrue(e.getMessage(), e.getMessage().contains("model v0001 cannot score these rows"));
+    assertTrue(e.getMessage(), e.getMessage().contains("needs features [log_amount, is_online,"));
+    assertTrue(e.getMessage(), e.getMessage().contains("[tx_count_1m (STRING)] are not numbers"));
+  }
+
+  @Test
+  public void vectorsOfAnotherSpecAreRefused() {
+    Schema other =
+        FeatureVector.schema(
+            io.streamml.schemas.UseCaseSpecs.builtIn(io.streamml.schemas.UseCaseSpecs.MAINTENANCE));
+    pipeline.enableAbandonedNodeEnforcement(false);
+    PCollection<Row> rows = pipeline.apply(Create.empty(other));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> rows.apply(ScoreWithXGBoost.fromRegistry(registry)));
+    assertTrue(e.getMessage(), e.getMessage().contains("the input has features [readings,"));
+  }
+
+  @Test
+  public void anEmptyRegistryIsAClearError() throws Exception {
+    String empty = FOLDER.newFolder().toString();
+    pipeline.enableAbandonedNodeEnforcement(false);
+    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> rows.apply(ScoreWithXGBoost.fromRegistry(empty)));
+    assertEquals(
+        "Model registry " + empty + " has no models yet (train one with 'streamml train')",
+        e.getMessage());
+  }
+
+  @Test
+  public void aMissingOrCorruptBundleIsAClearError() throws Exception {
+    File copy = FOLDER.newFolder();
+    Path bundle = copy.toPath().resolve("v0001");
+    ScoringFixtures.bundle(booster, THRESHOLD).writeTo(bundle.toString());
+    Files.writeString(bundle.resolve("model.json"), "not a model");
+    pipeline.enableAbandonedNodeEnforcement(false);
+    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
+
+    IllegalArgumentException corrupt =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> rows.apply("ScoreCorrupt", ScoreWithXGBoost.pinned(bundle.toString())));
+    assertEquals(
+        "Cannot load model bundle "
+            + bundle
+            + ": Model bundle "
+            + bundle
+            + ": model.json does not match its manifest checksum",
+        corrupt.getMessage());
+
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> rows.apply("ScoreMissing", ScoreWithXGBoost.pinned(copy + "/v0404")));
+    assertNotNull(missing.getMessage());
+    assertTrue(
+        missing.getMessage(),
+        missing.getMessage().startsWith("Cannot load model bundle " + copy + "/v0404: "));
+  }
+}
