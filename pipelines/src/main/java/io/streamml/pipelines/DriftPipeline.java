@@ -5,6 +5,7 @@ import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.DriftMetric;
@@ -50,6 +51,7 @@ public final class DriftPipeline {
           EnrichmentOptions,
           OutputOptions,
           RegistryOptions,
+          ScoringOptions,
           DriftOptions {}
 
   private DriftPipeline() {}
@@ -101,16 +103,17 @@ public final class DriftPipeline {
 
   /** The profiling and comparison steps, for any pipeline that has feature vectors or scores. */
   public static PCollection<Row> measureDrift(
-      PCollection<Row> rows, ReferenceProfile reference, DriftOptions options) {
+      PCollection<Row> rows, ReferenceProfile reference, DriftOptions options, boolean scores) {
+    Duration size = Duration.standardMinutes(options.getDriftWindowMinutes());
     ProfileWindow profile =
-        ProfileWindow.of(reference, Duration.standardMinutes(options.getDriftWindowMinutes()));
+        scores ? ProfileWindow.ofScores(reference, size) : ProfileWindow.of(reference, size);
     if (options.getDriftSlideMinutes() > 0) {
       profile = profile.withSlidingPeriod(Duration.standardMinutes(options.getDriftSlideMinutes()));
     }
     if (options.getSegmentField() != null) {
       profile = profile.withSegmentField(options.getSegmentField());
     }
-    return rows.apply("ProfileWindows", profile);
+    return rows.apply(scores ? "ProfileScoreWindows" : "ProfileFeatureWindows", profile);
   }
 
   /** Adds the drift steps to {@code pipeline}, against {@code reference}. */
@@ -124,7 +127,15 @@ public final class DriftPipeline {
     WithFailures.Result<PCollection<Row>, Row> features =
         EventInputs.enrich(parsed.output(), spec, options)
             .apply("ExtractFeatures", WindowedFeatures.of(spec));
-    PCollection<Row> profiles = measureDrift(features.output(), reference, options);
+    // The model scores the same vectors, so its score's drift is measured beside the features'.
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        features
+            .output()
+            .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()));
+    PCollection<Row> profiles =
+        PCollectionList.of(measureDrift(features.output(), reference, options, false))
+            .and(measureDrift(scored.output(), reference, options, true))
+            .apply("CollectProfiles", Flatten.pCollections());
     PCollection<Row> metrics =
         profiles.apply(
             "ComputeDrift", ComputeDrift.against(reference).withThresholds(thresholds(options)));
@@ -142,6 +153,7 @@ public final class DriftPipeline {
     writeInGlobalWindow(
         PCollectionList.of(parsed.failures())
             .and(features.failures())
+            .and(scored.failures())
             .apply("CollectDeadLetters", Flatten.pCollections()),
         "WriteDeadLetters",
         deadLettersPrefix(options));
@@ -156,15 +168,26 @@ public final class DriftPipeline {
     toWrite.apply(name, WriteJsonLines.to(prefix));
   }
 
+  /** The reference profile of the model drift is measured for: {@code --model} or LATEST. */
+  public static ReferenceProfile referenceOf(Options options) throws Exception {
+    String path = ScoringStages.modelPath(options, options.getRegistry());
+    return ScoringStages.hasModel(path)
+        ? referenceOf(path)
+        : profileOf(ModelBundle.readFrom(path), path);
+  }
+
   /** The reference profile of the registry's LATEST model; one clear error if there is none. */
   public static ReferenceProfile referenceOf(String registry) throws Exception {
-    ModelBundle bundle = ModelRegistry.at(registry).loadLatest();
+    return profileOf(ModelRegistry.at(registry).loadLatest(), registry);
+  }
+
+  private static ReferenceProfile profileOf(ModelBundle bundle, String registry) {
     return bundle
         .profile()
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "The LATEST model in "
+                    "The model in "
                         + registry
                         + " has no reference profile (trained before profiles existed); retrain"
                         + " it"));
@@ -173,7 +196,7 @@ public final class DriftPipeline {
   /** Runs to completion and prints the drift found per column; false if the job only was staged. */
   public static boolean run(Options options, PrintStream out) throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
-    ReferenceProfile reference = referenceOf(options.getRegistry());
+    ReferenceProfile reference = referenceOf(options);
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, reference);
     if (options.getClearOutput()) {

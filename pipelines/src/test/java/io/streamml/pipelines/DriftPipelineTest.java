@@ -100,6 +100,12 @@ public class DriftPipelineTest {
       }
     }
     assertTrue(printed, printed.contains("first drift window"));
+    // The model scored the same vectors; its score is profiled in every window too.
+    assertEquals(
+        4,
+        summary.metrics().stream()
+            .filter(m -> m.getString(DriftMetric.COLUMN).equals("score"))
+            .count());
   }
 
   @Test
@@ -160,6 +166,7 @@ public class DriftPipelineTest {
     for (String feature : DriftPipeline.referenceOf(drift.getRegistry()).featureNames()) {
       assertTrue(feature, dom.contains("<section id=\"col-" + feature + "\">"));
     }
+    assertTrue(dom.contains("<section id=\"col-score\">"));
     assertTrue(dom.contains("DRIFT"));
     assertTrue(dom.contains("<svg"));
     Path png = FOLDER.getRoot().toPath().resolve("report.png");
