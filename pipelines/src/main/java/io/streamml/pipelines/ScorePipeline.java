@@ -12,6 +12,7 @@ import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
+import io.streamml.transforms.io.WriteParquet;
 import io.streamml.transforms.scoring.ScoreWithXGBoost;
 import java.io.PrintStream;
 import org.apache.beam.sdk.Pipeline;
@@ -43,6 +44,14 @@ public final class ScorePipeline {
 
   private ScorePipeline() {}
 
+  public static String scoresParquet(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "scores-parquet");
+  }
+
+  public static String alertsParquet(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "alerts-parquet");
+  }
+
   public static String deadLettersPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "dead-letters/part");
   }
@@ -66,6 +75,10 @@ public final class ScorePipeline {
     ScoringStages.Outputs scored = ScoringStages.apply(features.output(), spec, score);
     scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
     scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
+    if (options.getWriteParquet()) {
+      scored.scores.apply("WriteScoresParquet", WriteParquet.to(scoresParquet(options), "scores"));
+      scored.alerts.apply("WriteAlertsParquet", WriteParquet.to(alertsParquet(options), "alerts"));
+    }
     PCollectionList.of(parsed.failures())
         .and(features.failures())
         .and(scored.deadLetters)
@@ -82,6 +95,8 @@ public final class ScorePipeline {
       OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");
       OutputFiles.deleteMatching(ScoringStages.alertsPrefix(options) + "*");
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
+      OutputFiles.deleteMatching(scoresParquet(options) + "/*.parquet");
+      OutputFiles.deleteMatching(alertsParquet(options) + "/*.parquet");
     }
     out.printf(
         "streamml score: %s with %s on %s -> %s%n",

@@ -15,7 +15,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.values.PCollection;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -74,6 +80,7 @@ public class ScorePipelineTest {
             "--seed=11",
             "--registry=" + registry,
             "--threshold=0.3",
+            "--writeParquet",
             "--output=" + out);
 
     ScoringSummary summary =
@@ -101,6 +108,16 @@ public class ScorePipelineTest {
     }
     String text = printed.toString(StandardCharsets.UTF_8);
     assertTrue(text, text.matches("(?s).*scores\\s+1500 .*alert rate\\s+\\d+\\.\\d+%.*"));
+
+    // The Parquet copy holds the same scores, readable by ParquetIO with the Score schema.
+    Pipeline read = Pipeline.create();
+    PCollection<Long> parquetScores =
+        read.apply(
+                ParquetIO.read(AvroUtils.toAvroSchema(Score.SCHEMA))
+                    .from(ScorePipeline.scoresParquet(options) + "/*.parquet"))
+            .apply(Count.globally());
+    PAssert.thatSingleton(parquetScores).isEqualTo(1500L);
+    read.run().waitUntilFinish();
   }
 
   @Test

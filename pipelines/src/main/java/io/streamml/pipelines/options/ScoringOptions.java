@@ -45,4 +45,11 @@ public interface ScoringOptions extends PipelineOptions {
   Integer getCrossBundleBatchMillis();
 
   void setCrossBundleBatchMillis(Integer value);
+
+  @Description(
+      "Also write scores and alerts as Parquet (scores-parquet/, alerts-parquet/ under --output).")
+  @org.apache.beam.sdk.options.Default.Boolean(false)
+  boolean getWriteParquet();
+
+  void setWriteParquet(boolean value);
 }
