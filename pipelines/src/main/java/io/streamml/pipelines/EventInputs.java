@@ -155,4 +155,18 @@ public final class EventInputs {
       throw new IllegalArgumentException("No files match " + flag + "=" + pattern);
     }
   }
+
+  /** Where {@code options} read events from, in words, for a pipeline's first line. */
+  public static String describeSource(EventSourceOptions options) {
+    if (options.getInput() != null) {
+      return options.getInput();
+    }
+    if (options.getInputArchive() != null) {
+      return "the archive " + options.getInputArchive();
+    }
+    if (options.getInputTopic() != null) {
+      return "Kafka topic " + options.getInputTopic() + " at " + options.getBootstrapServers();
+    }
+    return "the simulator";
+  }
 }

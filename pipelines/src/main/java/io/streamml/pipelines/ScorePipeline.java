@@ -100,7 +100,7 @@ public final class ScorePipeline {
     }
     out.printf(
         "streamml score: %s with %s on %s -> %s%n",
-        options.getInput() == null ? "simulated events" : options.getInput(),
+        EventInputs.describeSource(options),
         ScoringStages.modelPath(options, options.getRegistry()),
         options.getRunner().getSimpleName(),
         options.getOutput());

@@ -32,7 +32,7 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
     out.printf(
         "streamml demo: %s events from %s on %s -> %s%n",
         options.getUseCase(),
-        options.getInput() == null ? "the simulator" : options.getInput(),
+        EventInputs.describeSource(options),
         options.getRunner().getSimpleName(),
         options.getOutput());
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
