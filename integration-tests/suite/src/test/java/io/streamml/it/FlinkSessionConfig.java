@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * The configuration of a small Flink 1.19 session cluster on the loopback address: one JobManager
- * (~768 MiB) and one TaskManager (~1.3 GiB, 2 slots), every port picked free at start. It writes
+ * (~768 MiB) and one TaskManager (~1.7 GiB, 2 slots), every port picked free at start. It writes
  * the {@code config.yaml} both processes read, and the JVM flags that match its memory sizes.
  */
 final class FlinkSessionConfig {
@@ -45,8 +45,9 @@ final class FlinkSessionConfig {
   private static final int TM_TASK_HEAP = 384;
   private static final int TM_FRAMEWORK_OFF_HEAP = 128;
   private static final int TM_TASK_OFF_HEAP = 0;
-  // The demo's batch job shuffles several times; each exchange needs its own buffers.
-  private static final int TM_NETWORK = 320;
+  // The demo's batch job (features, scores, alerts, archive) shuffles many times, and each
+  // exchange of each of the 2 slots needs its own buffers.
+  private static final int TM_NETWORK = 640;
   private static final int TM_MANAGED = 128;
   private static final int TM_METASPACE = 256;
   private static final int TM_OVERHEAD = 192;
