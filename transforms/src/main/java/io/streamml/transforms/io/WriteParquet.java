@@ -29,18 +29,26 @@ public final class WriteParquet extends PTransform<PCollection<Row>, WriteFilesR
   private final String directory;
   private final String prefix;
   private final Duration windowSize;
+  private final int numShards;
 
-  private WriteParquet(String directory, String prefix, Duration windowSize) {
+  private WriteParquet(String directory, String prefix, Duration windowSize, int numShards) {
     this.directory = directory;
     this.prefix = prefix;
     this.windowSize = windowSize;
+    this.numShards = numShards;
   }
 
   /** Files named {@code <directory>/<prefix>-SSSSS-of-NNNNN.parquet}. */
   public static WriteParquet to(String directory, String prefix) {
     checkArgument(directory != null && !directory.isBlank(), "directory is blank");
     checkArgument(prefix != null && !prefix.isBlank(), "prefix is blank");
-    return new WriteParquet(directory, prefix, Duration.standardMinutes(1));
+    return new WriteParquet(directory, prefix, Duration.standardMinutes(1), 0);
+  }
+
+  /** A fixed number of files (per window); 0 lets the runner choose for bounded input. */
+  public WriteParquet withNumShards(int numShards) {
+    checkArgument(numShards >= 0, "numShards must be >= 0: %s", numShards);
+    return new WriteParquet(directory, prefix, windowSize, numShards);
   }
 
   @Override
@@ -57,7 +65,9 @@ public final class WriteParquet extends PTransform<PCollection<Row>, WriteFilesR
     PCollection<Row> input = rows;
     if (rows.isBounded() == PCollection.IsBounded.UNBOUNDED) {
       input = rows.apply("WindowForFiles", Window.into(FixedWindows.of(windowSize)));
-      write = write.withNumShards(1);
+      write = write.withNumShards(Math.max(1, numShards));
+    } else if (numShards > 0) {
+      write = write.withNumShards(numShards);
     }
     return input
         .apply(

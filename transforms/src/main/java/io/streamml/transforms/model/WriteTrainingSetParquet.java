@@ -3,19 +3,14 @@ package io.streamml.transforms.model;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import io.streamml.schemas.FeatureVector;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
-import org.apache.beam.sdk.io.FileIO;
+import io.streamml.transforms.io.WriteParquet;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Writes feature vectors as Parquet files a user can open in any Parquet tool (or read back with
@@ -93,21 +88,11 @@ public final class WriteTrainingSetParquet
   @Override
   public WriteFilesResult<Void> expand(PCollection<Row> vectors) {
     Schema flat = flatSchema(vectors.getSchema());
-    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(flat);
-    SerializableFunction<Row, GenericRecord> toRecord =
-        AvroUtils.getRowToGenericRecordFunction(avro);
-    FileIO.Write<Void, GenericRecord> write =
-        FileIO.<GenericRecord>write()
-            .via(ParquetIO.sink(avro))
-            .to(directory)
-            .withPrefix(prefix)
-            .withSuffix(".parquet");
     return vectors
         .apply(
             "FlattenVectors",
-            MapElements.into(TypeDescriptor.of(GenericRecord.class))
-                .via((Row vector) -> toRecord.apply(flatten(vector, flat))))
-        .setCoder(AvroCoder.of(GenericRecord.class, avro))
-        .apply("WriteParquet", numShards > 0 ? write.withNumShards(numShards) : write);
+            MapElements.into(TypeDescriptors.rows()).via((Row vector) -> flatten(vector, flat)))
+        .setRowSchema(flat)
+        .apply("WriteParquet", WriteParquet.to(directory, prefix).withNumShards(numShards));
   }
 }
