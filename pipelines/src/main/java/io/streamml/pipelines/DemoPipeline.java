@@ -14,7 +14,6 @@ import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
-import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import org.apache.beam.sdk.Pipeline;
@@ -74,11 +73,8 @@ public final class DemoPipeline {
   /** Adds the demo's steps to {@code pipeline}; tests call this with their own pipeline. */
   public static void buildPipeline(Pipeline pipeline, Options options) {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
-    ReadEvents read = EventInputs.readEvents(options, spec, DEFAULT_MALFORMED_RATE);
     WithFailures.Result<PCollection<Row>, Row> parsed =
-        pipeline
-            .apply("ReadEvents", read)
-            .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+        EventInputs.readAndParse(pipeline, options, spec, DEFAULT_MALFORMED_RATE);
     StreamOutputs.archive(parsed, spec, options);
     parsed.output().apply("WriteEvents", WriteJsonLines.to(eventsPrefix(options)));
     PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());

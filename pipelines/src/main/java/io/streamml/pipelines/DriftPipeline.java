@@ -17,8 +17,6 @@ import io.streamml.transforms.drift.ProfileWindow;
 import io.streamml.transforms.drift.ReferenceProfile;
 import io.streamml.transforms.drift.RetrainPolicy;
 import io.streamml.transforms.features.WindowedFeatures;
-import io.streamml.transforms.ingest.ParseEvents;
-import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
@@ -119,11 +117,8 @@ public final class DriftPipeline {
   /** Adds the drift steps to {@code pipeline}, against {@code reference}. */
   public static void buildPipeline(Pipeline pipeline, Options options, ReferenceProfile reference) {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
-    ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
     WithFailures.Result<PCollection<Row>, Row> parsed =
-        pipeline
-            .apply("ReadEvents", read)
-            .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+        EventInputs.readAndParse(pipeline, options, spec, 0.0);
     WithFailures.Result<PCollection<Row>, Row> features =
         EventInputs.enrich(parsed.output(), spec, options)
             .apply("ExtractFeatures", WindowedFeatures.of(spec));

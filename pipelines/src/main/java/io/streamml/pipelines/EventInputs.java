@@ -8,15 +8,18 @@ import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
 import io.streamml.transforms.ingest.ArchiveRaw;
 import io.streamml.transforms.ingest.EnrichEvents;
+import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -35,6 +38,19 @@ public final class EventInputs {
       return UseCaseSpecs.fromFile(Paths.get(options.getUseCaseSpec()));
     }
     return UseCaseSpecs.builtIn(options.getUseCase());
+  }
+
+  /**
+   * Reads the events the flags name and parses them, as every pipeline's first two steps ({@code
+   * ReadEvents}, {@code ParseEvents}): parsed events, and dead letters with the source's name.
+   */
+  public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
+      WithFailures.Result<PCollection<Row>, Row> readAndParse(
+          Pipeline pipeline, T options, UseCaseSpec spec, double defaultMalformedRate) {
+    ReadEvents read = readEvents(options, spec, defaultMalformedRate);
+    return pipeline
+        .apply("ReadEvents", read)
+        .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
   }
 
   /**

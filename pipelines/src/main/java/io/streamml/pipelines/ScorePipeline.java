@@ -9,8 +9,6 @@ import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
-import io.streamml.transforms.ingest.ParseEvents;
-import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.io.WriteParquet;
 import io.streamml.transforms.scoring.ScoreWithXGBoost;
@@ -64,11 +62,8 @@ public final class ScorePipeline {
           "Use case '" + spec.name() + "' declares no features to score");
     }
     ScoreWithXGBoost score = ScoringStages.transform(options, options.getRegistry());
-    ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
     WithFailures.Result<PCollection<Row>, Row> parsed =
-        pipeline
-            .apply("ReadEvents", read)
-            .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+        EventInputs.readAndParse(pipeline, options, spec, 0.0);
     WithFailures.Result<PCollection<Row>, Row> features =
         EventInputs.enrich(parsed.output(), spec, options)
             .apply("ExtractFeatures", WindowedFeatures.of(spec));

@@ -9,8 +9,6 @@ import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
-import io.streamml.transforms.ingest.ParseEvents;
-import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelRegistry;
 import io.streamml.transforms.model.WriteTrainingSetParquet;
@@ -93,15 +91,9 @@ public final class TrainPipeline {
           "Use case '" + spec.name() + "' needs features and a label field to train");
     }
     Pipeline pipeline = Pipeline.create(options);
-    ReadEvents read = EventInputs.readEvents(options, spec, 0.0);
     PCollection<Row> vectors =
         EventInputs.enrich(
-                pipeline
-                    .apply("ReadEvents", read)
-                    .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()))
-                    .output(),
-                spec,
-                options)
+                EventInputs.readAndParse(pipeline, options, spec, 0.0).output(), spec, options)
             .apply("ExtractFeatures", WindowedFeatures.of(spec))
             .output();
     vectors.apply("WriteTrainingSet", WriteJsonLines.to(trainingSetPrefix(options)));
