@@ -1,12 +1,15 @@
 package io.streamml.transforms.ingest;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,11 +26,17 @@ final class KafkaEndOffsets {
 
   private KafkaEndOffsets() {}
 
-  /** Every partition of the config's topics, from the group's position to today's end. */
+  /**
+   * Every partition of the config's topics that holds records between where this read starts (the
+   * start time, else the group's committed offset, else earliest or latest) and its end offset now.
+   * A partition with nothing left is left out: KafkaIO's reader would poll an empty range forever
+   * instead of finishing.
+   */
   static List<KafkaSourceDescriptor> descriptors(KafkaSourceConfig config) {
     Map<String, Object> props = ReadEvents.consumerConfig(config);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     List<TopicPartition> partitions = new ArrayList<>();
+    Map<TopicPartition, Long> starts = new HashMap<>();
     Map<TopicPartition, Long> ends;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -39,18 +48,37 @@ final class KafkaEndOffsets {
         infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> fallback =
+          config.startOffset() == KafkaSourceConfig.StartOffset.LATEST
+              ? ends
+              : consumer.beginningOffsets(partitions);
+      if (config.startTimestamp() != null) {
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(p -> times.put(p, config.startTimestamp().getMillis()));
+        // No record at or after the start time: nothing to read there.
+        consumer
+            .offsetsForTimes(times)
+            .forEach((p, found) -> starts.put(p, found == null ? ends.get(p) : found.offset()));
+      } else {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            config.consumerGroup() == null
+                ? Map.of()
+                : consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition p : partitions) {
+          OffsetAndMetadata offset = committed.get(p);
+          starts.put(p, offset != null ? offset.offset() : fallback.get(p));
+        }
+      }
     }
     List<KafkaSourceDescriptor> descriptors = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      // Start unset: the group's committed offset, else auto.offset.reset (or the start time).
-      descriptors.add(
-          KafkaSourceDescriptor.of(
-              partition,
-              null,
-              config.startTimestamp(),
-              ends.get(partition),
-              null,
-              List.of(config.bootstrapServers())));
+      long start = starts.get(partition);
+      long end = ends.get(partition);
+      if (start < end) {
+        descriptors.add(
+            KafkaSourceDescriptor.of(
+                partition, start, null, end, null, List.of(config.bootstrapServers())));
+      }
     }
     return descriptors;
   }

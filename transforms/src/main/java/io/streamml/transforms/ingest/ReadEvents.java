@@ -6,6 +6,7 @@ import io.streamml.schemas.RowJsonCodec;
 import io.streamml.transforms.sim.SimulateEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -13,6 +14,7 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
@@ -23,6 +25,7 @@ import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -148,8 +151,13 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
           .setCoder(StringUtf8Coder.of());
     }
     if (kafka != null && kafka.stopAtEnd()) {
+      List<KafkaSourceDescriptor> partitions = KafkaEndOffsets.descriptors(kafka);
       return input
-          .apply("ListPartitionsToTheirEnd", Create.of(KafkaEndOffsets.descriptors(kafka)))
+          .apply(
+              "ListPartitionsToTheirEnd",
+              partitions.isEmpty()
+                  ? Create.empty(TypeDescriptor.of(KafkaSourceDescriptor.class))
+                  : Create.of(partitions))
           .apply("ReadKafkaToEnd", KafkaEndOffsets.read(kafka, consumerConfig(kafka)))
           .apply(
               "DecodeUtf8",
