@@ -230,7 +230,10 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
           window instanceof IntervalWindow
               ? (IntervalWindow) window
               : new IntervalWindow(new Instant(element.getKey()), size);
-      out.output(measure(element.getValue().rows, interval));
+      // A pane with no labelled score yet (a runner may fire one) says nothing about quality.
+      if (!element.getValue().rows.isEmpty()) {
+        out.output(measure(element.getValue().rows, interval));
+      }
     }
   }
 

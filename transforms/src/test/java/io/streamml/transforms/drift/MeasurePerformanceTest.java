@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.ModelPerformance;
+import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -105,7 +106,7 @@ public class MeasurePerformanceTest {
   }
 
   @Test
-  @Category(UsesTestStream.class)
+  @Category({UsesTestStream.class, NeedsWatermarkBeforeNextElement.class})
   public void labelsArrivingAfterTheWindowCountUntilTheMaximumDelay() {
     TestStream<Row> scores =
         TestStream.create(SchemaCoder.of(SCORE))
