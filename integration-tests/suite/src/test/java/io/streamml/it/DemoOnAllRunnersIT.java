@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bounded demo, unchanged, through the packaged jars on the Direct runner, Flink's in-process
- * mini-cluster and Spark local: the same counts and the same output records on all three.
+ * mini-cluster and Spark local: the same counts and the same output records on all three. Each run
+ * trains its model into its own empty registry (training is deterministic) and scores its vectors,
+ * so scores and alerts (model and rule) must match too.
  */
 class DemoOnAllRunnersIT {
 
@@ -22,6 +24,8 @@ class DemoOnAllRunnersIT {
   private static List<String> directEvents;
   private static List<String> directDeadLetters;
   private static List<String> directFeatures;
+  private static List<String> directScores;
+  private static List<String> directAlerts;
   private static String directCounts;
 
   @BeforeAll
@@ -30,6 +34,8 @@ class DemoOnAllRunnersIT {
     directEvents = DemoOutput.sortedEvents(out);
     directDeadLetters = DemoOutput.sortedDeadLetters(out);
     directFeatures = DemoOutput.sortedLines(out.resolve("features"));
+    directScores = DemoOutput.sortedLines(out.resolve("scores"));
+    directAlerts = DemoOutput.sortedLines(out.resolve("alerts"));
     directCounts = counts(out);
   }
 
@@ -69,6 +75,8 @@ class DemoOnAllRunnersIT {
     assertEquals(EVENTS, directEvents.size() + directDeadLetters.size());
     assertEquals(directEvents.size(), directFeatures.size(), "one fraud vector per event");
     assertTrue(directDeadLetters.size() > 0, "the demo injects malformed records");
+    assertEquals(directFeatures.size(), directScores.size(), "one score per vector");
+    assertTrue(directAlerts.size() > 0, "the demo raises alerts");
   }
 
   @Test
@@ -78,6 +86,8 @@ class DemoOnAllRunnersIT {
     assertEquals(directEvents, DemoOutput.sortedEvents(out));
     assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
     assertEquals(directFeatures, DemoOutput.sortedLines(out.resolve("features")));
+    assertEquals(directScores, DemoOutput.sortedLines(out.resolve("scores")));
+    assertEquals(directAlerts, DemoOutput.sortedLines(out.resolve("alerts")));
   }
 
   @Test
@@ -87,5 +97,7 @@ class DemoOnAllRunnersIT {
     assertEquals(directEvents, DemoOutput.sortedEvents(out));
     assertEquals(directDeadLetters, DemoOutput.sortedDeadLetters(out));
     assertEquals(directFeatures, DemoOutput.sortedLines(out.resolve("features")));
+    assertEquals(directScores, DemoOutput.sortedLines(out.resolve("scores")));
+    assertEquals(directAlerts, DemoOutput.sortedLines(out.resolve("alerts")));
   }
 }

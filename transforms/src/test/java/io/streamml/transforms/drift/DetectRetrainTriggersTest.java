@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNull;
 
 import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.RetrainTrigger;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.SchemaCoder;
@@ -38,6 +39,9 @@ public class DetectRetrainTriggersTest {
   private static final boolean[] DRIFTED = {
     false, false, true, true, true, true, false, false, true, true
   };
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 

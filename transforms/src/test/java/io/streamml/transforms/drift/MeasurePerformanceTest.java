@@ -4,7 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.ModelPerformance;
-import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
+import io.streamml.transforms.testing.FlinkCountsTooLateDataFromASecondTestStream;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -41,6 +42,9 @@ public class MeasurePerformanceTest {
           .build();
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration HOUR = Duration.standardHours(1);
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -106,7 +110,7 @@ public class MeasurePerformanceTest {
   }
 
   @Test
-  @Category({UsesTestStream.class, NeedsWatermarkBeforeNextElement.class})
+  @Category({UsesTestStream.class, FlinkCountsTooLateDataFromASecondTestStream.class})
   public void labelsArrivingAfterTheWindowCountUntilTheMaximumDelay() {
     TestStream<Row> scores =
         TestStream.create(SchemaCoder.of(SCORE))

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.WindowProfile;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -47,6 +48,9 @@ public class ProfileWindowAndComputeDriftTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration MINUTE = Duration.standardMinutes(1);
   private static final int N = 1000;
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 

@@ -11,11 +11,15 @@ import io.streamml.schemas.features.Aggregation;
 import io.streamml.schemas.features.FeatureDefinition;
 import io.streamml.schemas.features.FeatureSetSpec;
 import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -50,6 +54,9 @@ public class ExtractTrailingFeaturesTest {
               FeatureDefinition.of("since_previous", Aggregation.TIME_SINCE_PREVIOUS, null)
                   .withWindowSeconds(3600),
               FeatureDefinition.of("amount", Aggregation.VALUE, "amount")));
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -152,8 +159,11 @@ public class ExtractTrailingFeaturesTest {
     WithFailures.Result<PCollection<Row>, Row> result =
         pipeline
             .apply(
+                // One watermark advance per event, so each is featurised before the next comes.
                 TestStream.create(SchemaCoder.of(SPEC.eventSchema()))
-                    .addElements(at(first), at(second))
+                    .addElements(at(first))
+                    .advanceWatermarkTo(T0.plus(50_000))
+                    .addElements(at(second))
                     .advanceWatermarkTo(T0.plus(120_000))
                     .addElements(at(late))
                     .advanceWatermarkToInfinity())
@@ -194,7 +204,10 @@ public class ExtractTrailingFeaturesTest {
     PAssert.that(result.failures())
         .satisfies(
             letters -> {
-              Row letter = letters.iterator().next();
+              List<Row> all = new ArrayList<>();
+              letters.forEach(all::add);
+              assertEquals("exactly the too-late event is dead-lettered", 1, all.size());
+              Row letter = all.get(0);
               assertEquals(ExtractTrailingFeatures.STAGE, letter.getString(DeadLetter.STAGE));
               assertEquals(T0.plus(900_000), letter.getDateTime(DeadLetter.EVENT_TIME).toInstant());
               assertEquals(
@@ -225,16 +238,16 @@ public class ExtractTrailingFeaturesTest {
     PAssert.that(result.output())
         .satisfies(
             vectors -> {
-              for (Row v : vectors) {
-                if (v.getString(FeatureVector.EVENT_ID).equals("b")) {
-                  Row f = v.getRow(FeatureVector.FEATURES);
-                  assertEquals(1.0, f.getDouble("count_1m"), 0);
-                  assertEquals(7.0, f.getDouble("sum_1h"), 0);
-                  assertEquals(null, f.getDouble("since_previous"));
-                }
-              }
+              Map<String, Row> byId = new HashMap<>();
+              vectors.forEach(v -> byId.put(v.getString(FeatureVector.EVENT_ID), v));
+              assertEquals(Set.of("a", "b"), byId.keySet());
+              Row f = byId.get("b").getRow(FeatureVector.FEATURES);
+              assertEquals(1.0, f.getDouble("count_1m"), 0);
+              assertEquals(7.0, f.getDouble("sum_1h"), 0);
+              assertEquals(null, f.getDouble("since_previous"));
               return null;
             });
+    PAssert.that(result.failures()).empty();
     pipeline.run();
   }
 

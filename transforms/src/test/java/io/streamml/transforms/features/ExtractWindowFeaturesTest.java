@@ -10,6 +10,7 @@ import io.streamml.schemas.features.Aggregation;
 import io.streamml.schemas.features.FeatureDefinition;
 import io.streamml.schemas.features.FeatureSetSpec;
 import io.streamml.schemas.features.WindowSpec;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.SchemaCoder;
@@ -42,6 +43,9 @@ public class ExtractWindowFeaturesTest {
     FeatureDefinition.of("max", Aggregation.MAX, "amount"),
     FeatureDefinition.of("since_last", Aggregation.TIME_SINCE_PREVIOUS, null)
   };
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import io.streamml.schemas.EnrichmentSpec;
 import io.streamml.schemas.FieldSpec;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import io.streamml.transforms.testing.RunsOnDirectRunnerOnly;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,9 @@ public class EnrichEventsLiveRefreshTest {
   private static final CountDownLatch OLD_TABLE_SEEN = new CountDownLatch(1);
   private static final CountDownLatch NEW_TABLE_SEEN = new CountDownLatch(1);
   private static final AtomicLong UNMATCHED = new AtomicLong();
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 

@@ -10,6 +10,7 @@ import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.Reason;
 import io.streamml.schemas.Score;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,10 @@ public class ScoreWithXGBoostTest {
   private static final int ROWS = 600;
 
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
+
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
   private static Booster booster;
