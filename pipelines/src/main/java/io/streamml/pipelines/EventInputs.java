@@ -19,6 +19,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -154,7 +155,7 @@ public final class EventInputs {
     }
   }
 
-  private static void requireMatches(EventSourceOptions options, String flag, String pattern) {
+  static void requireMatches(PipelineOptions options, String flag, String pattern) {
     FileSystems.setDefaultPipelineOptions(options);
     @Nullable MatchResult match;
     try {

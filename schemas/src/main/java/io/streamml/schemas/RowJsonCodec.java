@@ -1,6 +1,7 @@
 package io.streamml.schemas;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
 import org.apache.beam.sdk.schemas.Schema;
@@ -37,7 +38,8 @@ public final class RowJsonCodec implements Serializable {
 
   /**
    * Parses one JSON object. Missing or null values are accepted only for nullable fields; extra
-   * fields are ignored. Throws {@link RuntimeException} with a readable message otherwise.
+   * fields are ignored; anything after the object is refused. Throws {@link RuntimeException} with
+   * a readable message otherwise.
    */
   public Row parse(String json) {
     ObjectMapper mapper = reader;
@@ -48,9 +50,16 @@ public final class RowJsonCodec implements Serializable {
                   .withNullBehavior(NullBehavior.ACCEPT_MISSING_OR_NULL));
       // NaN and Infinity are not JSON; refuse them rather than let them into features.
       mapper.disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+      // "{...}{...}" is two records glued together, not the first one: refuse it whole.
+      mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
       reader = mapper;
     }
-    return RowJsonUtils.jsonToRow(mapper, json);
+    Row row = RowJsonUtils.jsonToRow(mapper, json);
+    if (row == null) {
+      // Jackson reads the JSON literal null as no object at all.
+      throw new IllegalArgumentException("Not a JSON object: " + json.strip());
+    }
+    return row;
   }
 
   public String toJson(Row row) {

@@ -25,6 +25,7 @@ public final class StreammlCli {
           new DriftCommand(),
           new ReportCommand(),
           new ProduceCommand(),
+          new ReplayDeadLettersCommand(),
           new BenchFeaturesCommand(),
           new BenchScoreCommand(),
           new BenchKafkaCommand());

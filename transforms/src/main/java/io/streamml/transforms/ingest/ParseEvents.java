@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Utf8;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -25,9 +26,10 @@ import org.joda.time.Instant;
  *
  * <p>Guarantees: every input element comes out exactly once, either as an event (timestamped with
  * its event time) or as a {@link DeadLetter} (stage {@code parse} or {@code validate}, with the raw
- * payload and the reason). Works on bounded and unbounded input; it neither windows nor reorders.
- * Counts {@code events_parsed} and {@code dead_letters} in the {@code streamml.ingest} metric
- * namespace.
+ * payload and the reason). Records beyond the {@link IngestLimits} (size, text length, event time
+ * before the earliest accepted or more than a bound ahead of the clock) are dead letters too. Works
+ * on bounded and unbounded input; it neither windows nor reorders. Counts {@code events_parsed} and
+ * {@code dead_letters} in the {@code streamml.ingest} metric namespace.
  */
 public final class ParseEvents
     extends PTransform<PCollection<String>, WithFailures.Result<PCollection<Row>, Row>> {
@@ -38,15 +40,26 @@ public final class ParseEvents
 
   private final UseCaseSpec spec;
   private final String sourceName;
+  private final IngestLimits limits;
 
-  private ParseEvents(UseCaseSpec spec, String sourceName) {
+  private ParseEvents(UseCaseSpec spec, String sourceName, IngestLimits limits) {
     this.spec = spec;
     this.sourceName = sourceName;
+    this.limits = limits;
   }
 
-  /** Parses events of {@code spec}; dead letters name their source as {@code unknown}. */
+  /**
+   * Parses events of {@code spec} within the default {@link IngestLimits}; dead letters name their
+   * source as {@code unknown}.
+   */
   public static ParseEvents of(UseCaseSpec spec) {
-    return new ParseEvents(spec, "unknown");
+    return new ParseEvents(spec, "unknown", IngestLimits.defaults());
+  }
+
+  /** Replaces the size, length and event-time bounds. */
+  public ParseEvents withLimits(IngestLimits limits) {
+    checkArgument(limits != null, "limits must not be null");
+    return new ParseEvents(spec, sourceName, limits);
   }
 
   /** Names the source (e.g. {@code file:/data/*.jsonl}) in every dead letter. */
@@ -55,7 +68,7 @@ public final class ParseEvents
         sourceName != null && !sourceName.isBlank(),
         "sourceName must not be blank: %s",
         sourceName);
-    return new ParseEvents(spec, sourceName);
+    return new ParseEvents(spec, sourceName, limits);
   }
 
   @Override
@@ -65,7 +78,7 @@ public final class ParseEvents
     PCollectionTuple parsed =
         payloads.apply(
             "ParseAndValidate",
-            ParDo.of(new ParseFn(spec, sourceName, events, deadLetters))
+            ParDo.of(new ParseFn(spec, sourceName, limits, events, deadLetters))
                 .withOutputTags(events, TupleTagList.of(deadLetters)));
     return WithFailures.Result.of(
         parsed.get(events).setRowSchema(spec.eventSchema()),
@@ -79,16 +92,23 @@ public final class ParseEvents
     private final TupleTag<Row> deadLetters;
     private final RowJsonCodec codec;
     private final EventValidator validator;
+    private final int maxRecordBytes;
     private final Counter parsed = Metrics.counter(METRICS_NAMESPACE, EVENTS_PARSED);
     private final Counter failed = Metrics.counter(METRICS_NAMESPACE, DEAD_LETTERS);
 
-    ParseFn(UseCaseSpec spec, String sourceName, TupleTag<Row> events, TupleTag<Row> deadLetters) {
+    ParseFn(
+        UseCaseSpec spec,
+        String sourceName,
+        IngestLimits limits,
+        TupleTag<Row> events,
+        TupleTag<Row> deadLetters) {
       this.spec = spec;
       this.sourceName = sourceName;
       this.events = events;
       this.deadLetters = deadLetters;
       this.codec = RowJsonCodec.of(spec.eventSchema());
-      this.validator = new EventValidator(spec);
+      this.validator = new EventValidator(spec, limits);
+      this.maxRecordBytes = limits.maxRecordBytes();
     }
 
     @ProcessElement
@@ -103,15 +123,30 @@ public final class ParseEvents
             null);
         return;
       }
+      // A UTF-8 byte is at least a third of a char: only long records need counting.
+      if (payload.length() > maxRecordBytes / 3 && Utf8.encodedLength(payload) > maxRecordBytes) {
+        deadLetter(
+            out,
+            DeadLetter.Stage.PARSE,
+            payload,
+            "Record of "
+                + Utf8.encodedLength(payload)
+                + " bytes, above the limit of "
+                + maxRecordBytes
+                + " bytes",
+            null);
+        return;
+      }
       Row event;
       try {
         event = codec.parse(payload);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
+        // Jackson bounds nesting depth; the catch of StackOverflowError is a second fence.
         deadLetter(out, DeadLetter.Stage.PARSE, payload, parseError(payload, e), null);
         return;
       }
       Instant eventTime = event.getDateTime(spec.eventTimeField()).toInstant();
-      String violation = validator.firstViolation(event);
+      String violation = validator.firstViolation(event, Instant.now());
       if (violation != null) {
         deadLetter(out, DeadLetter.Stage.VALIDATE, payload, violation, eventTime);
         return;
@@ -141,7 +176,7 @@ public final class ParseEvents
   }
 
   /** The messages of the exception and its causes, outermost first, without repeats. */
-  private static String parseError(String payload, RuntimeException e) {
+  private static String parseError(String payload, Throwable e) {
     if (payload.isBlank()) {
       return "Empty record";
     }

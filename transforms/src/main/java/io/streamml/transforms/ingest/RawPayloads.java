@@ -44,4 +44,20 @@ public final class RawPayloads {
   public static String deadLetterPayload(String payload) {
     return payload.substring(1);
   }
+
+  /**
+   * The payload as it was read, from a dead letter's {@code raw_payload}: the inverse of {@link
+   * #deadLetterPayload}. Text that merely looks like {@code base64:} stays as it is.
+   */
+  public static String fromDeadLetterPayload(String rawPayload) {
+    String marker = NOT_UTF8_PREFIX.substring(1);
+    if (!rawPayload.startsWith(marker)) {
+      return rawPayload;
+    }
+    try {
+      return decode(Base64.getDecoder().decode(rawPayload.substring(marker.length())));
+    } catch (IllegalArgumentException notBase64) {
+      return rawPayload;
+    }
+  }
 }

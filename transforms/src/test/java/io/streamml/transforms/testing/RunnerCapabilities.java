@@ -34,12 +34,13 @@ public final class RunnerCapabilities implements TestRule {
       gaps.put(
           UsesTestStreamWithProcessingTime.class,
           "Beam's Flink runner cannot advance a TestStream's processing time");
-      if (flag("maxBundleSize", 1000) > 1) {
+      if (flag("maxBundleSize", 1000) > 1 || flag("parallelism", 1) > 1) {
         gaps.put(
             NeedsWatermarkBeforeNextElement.class,
-            "Beam's Flink runner holds a ParDo's output watermark while its bundle is open but"
-                + " passes its elements on, so an element can overtake a watermark; this test"
-                + " runs in the Flink execution with --maxBundleSize=1 instead");
+            "on Beam's Flink runner an element can overtake a watermark: a ParDo holds its output"
+                + " watermark while its bundle is open but passes its elements on, and at"
+                + " parallelism > 1 the watermark also travels on other channels; this test runs"
+                + " in the Flink execution with --parallelism=1 --maxBundleSize=1 instead");
       }
       gaps.put(
           FlinkCountsTooLateDataFromASecondTestStream.class,
