@@ -70,6 +70,7 @@ public final class ScoreWithXGBoost
   public static final String MODEL_LOADS = "model_loads";
   public static final String MODEL_LOAD_MILLIS = "model_load_millis";
   public static final String DEAD_LETTERS = "dead_letters";
+  public static final String REGISTRY_POLL_FAILURES = "registry_poll_failures";
 
   /** The {@code source} of scoring dead letters. */
   public static final String DEAD_LETTER_SOURCE = "scoring";
@@ -269,15 +270,20 @@ public final class ScoreWithXGBoost
     }
     boolean follow = registryRoot != null && rows.isBounded() == PCollection.IsBounded.UNBOUNDED;
     ModelLocation location = resolveAndCheck(rows);
+    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold);
     PCollectionView<Iterable<KV<Long, String>>> versionView =
         follow
             ? rows.getPipeline()
                 .apply(
                     "FollowLatestModel",
-                    new FollowLatestVersion(registryRoot, pollInterval, pollUntil))
+                    new FollowLatestVersion(
+                        registryRoot,
+                        scorer.layout(),
+                        location.fixedVersion(),
+                        pollInterval,
+                        pollUntil))
             : null;
     List<PCollectionView<?>> sideInputs = versionView == null ? List.of() : List.of(versionView);
-    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold);
     TupleTag<Row> scoresTag = new TupleTag<Row>() {};
     TupleTag<Row> deadLettersTag = new TupleTag<Row>() {};
     PCollectionTuple scored;
@@ -324,7 +330,7 @@ public final class ScoreWithXGBoost
       String version;
       try {
         version = ModelRegistry.at(registryRoot).latestVersion();
-      } catch (IOException e) {
+      } catch (IOException | IllegalStateException e) {
         throw new IllegalArgumentException(
             "Cannot read model registry " + registryRoot + ": " + e.getMessage());
       }
