@@ -35,29 +35,35 @@ final class LastGoodVersion {
   /** The version to score with now; {@code onFailure} gets the reason when LATEST was not used. */
   String poll(Consumer<String> onFailure) {
     String latest = null;
-    String problem;
+    String why;
     try {
       latest = ModelRegistry.at(registryRoot).latestVersion();
-      problem = latest == null ? "it has no LATEST" : problemWith(latest);
+      String problem = latest == null ? null : problemWith(latest);
+      why =
+          latest == null
+              ? "Model registry " + registryRoot + " has no LATEST"
+              : problem == null
+                  ? null
+                  : "Model registry "
+                      + registryRoot
+                      + ": LATEST names "
+                      + latest
+                      + ", but "
+                      + problem;
+    } catch (IllegalStateException e) {
+      why = e.getMessage(); // LATEST is not a version name; the message names the registry
     } catch (Exception e) {
-      problem = "cannot read its LATEST: " + BatchScorer.message(e);
+      why = "Model registry " + registryRoot + ": cannot read LATEST: " + BatchScorer.message(e);
     }
-    if (problem == null) {
+    if (why == null) {
       if (!latest.equals(lastGood)) {
         LOG.info("Model registry {}: now scoring with {} (was {})", registryRoot, latest, lastGood);
         lastGood = latest;
       }
       return lastGood;
     }
-    String why =
-        "Model registry "
-            + registryRoot
-            + ": "
-            + (latest == null ? "" : "LATEST names " + latest + ", but ")
-            + problem
-            + "; still scoring with "
-            + lastGood;
-    if (warned.add(latest == null ? problem : latest)) {
+    why = why + "; still scoring with " + lastGood;
+    if (warned.add(latest == null ? why : latest)) {
       LOG.warn(why);
     }
     onFailure.accept(why);

@@ -117,6 +117,12 @@ public class ScoreWithXGBoostHotSwapTest {
     indexes.sort(null);
     assertEquals("v0001", versions.get(indexes.get(0)));
     assertTrue(versions.containsValue("v0002"));
+    // Not asserted: that no v0001 score follows the first v0002 score. It is not guaranteed. The
+    // runner processes bundles on several threads at once, and each element reads the side input
+    // when it is processed, so a bundle that read v0001 before the new pane landed may still be
+    // scoring (or flushing its v0001 buffer in finishBundle) after another bundle has emitted v0002
+    // scores; and this collector sees scores in the order its own bundles run, not scoring order.
+    // What is guaranteed, and checked above: every score carries the version that scored it.
     // The scores above prove both loads; the counters of bundles still running when the run was
     // cancelled may not be reported yet (seen in a full build), so they are only checked as live.
     assertTrue(counter(result, ScoreWithXGBoost.MODEL_LOADS) >= 1);

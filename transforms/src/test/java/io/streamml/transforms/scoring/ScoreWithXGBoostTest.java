@@ -19,9 +19,17 @@ import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.UsesAttemptedMetrics;
+import org.apache.beam.sdk.testing.UsesCounterMetrics;
+import org.apache.beam.sdk.testing.UsesDistributionMetrics;
 import org.apache.beam.sdk.testing.UsesOnWindowExpiration;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -251,6 +259,118 @@ public class ScoreWithXGBoostTest {
               return null;
             });
     pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  @Category({UsesCounterMetrics.class, UsesDistributionMetrics.class, UsesAttemptedMetrics.class})
+  public void metricsCountRowsBatchesBatchSizesAndOneLoadPerVersion() throws Exception {
+    // A registry no other test loaded, so its version's load happens in this run.
+    String fresh = FOLDER.newFolder().toString();
+    ScoringFixtures.register(fresh, booster, THRESHOLD);
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input().apply("Score", ScoreWithXGBoost.fromRegistry(fresh).withMaxBatchSize(64));
+    PAssert.that(scored.failures()).empty();
+
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ScoreWithXGBoost.METRICS_NAMESPACE))
+                    .build());
+    Map<String, Long> counters = new HashMap<>();
+    metrics
+        .getCounters()
+        .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
+    Map<String, DistributionResult> distributions = new HashMap<>();
+    metrics
+        .getDistributions()
+        .forEach(d -> distributions.put(d.getName().getName(), d.getAttempted()));
+    long batches = counters.get(ScoreWithXGBoost.BATCHES);
+    assertEquals(ROWS, (long) counters.get(ScoreWithXGBoost.ROWS_SCORED));
+    assertTrue("batches of at most 64: " + batches, batches >= (ROWS + 63) / 64);
+    assertTrue("rows are batched: " + batches, batches < ROWS);
+    DistributionResult sizes = distributions.get(ScoreWithXGBoost.BATCH_SIZE);
+    assertEquals(batches, sizes.getCount());
+    assertEquals(ROWS, sizes.getSum());
+    assertTrue(sizes.toString(), sizes.getMin() >= 1 && sizes.getMax() <= 64);
+    assertEquals(
+        "one load per version per JVM", 1L, (long) counters.get(ScoreWithXGBoost.MODEL_LOADS));
+    DistributionResult loadMillis = distributions.get(ScoreWithXGBoost.MODEL_LOAD_MILLIS);
+    assertEquals(1, loadMillis.getCount());
+    assertTrue(loadMillis.toString(), loadMillis.getMin() >= 0);
+    assertEquals(0L, (long) counters.getOrDefault(ScoreWithXGBoost.DEAD_LETTERS, 0L));
+  }
+
+  @Test
+  public void aRowWithAnInfiniteFeatureIsDeadLetteredAndTheRestOfItsBatchScored() throws Exception {
+    String amount = ScoringFixtures.FEATURES.get(0);
+    String other = ScoringFixtures.FEATURES.get(3);
+    Map<String, Object[]> changes = new HashMap<>();
+    changes.put("e3", new Object[] {amount, Double.POSITIVE_INFINITY});
+    changes.put("e7", new Object[] {other, Double.NEGATIVE_INFINITY});
+    changes.put("e11", new Object[] {amount, 1e39}); // a double, infinite as a float
+    changes.put("e13", new Object[] {amount, Double.NaN}); // NaN: a missing value, scored
+    List<Row> rows = new ArrayList<>();
+    HashMap<String, Float> expectedScores = new HashMap<>();
+    for (Row vector : vectors.subList(0, 40)) {
+      String id = vector.getString(FeatureVector.EVENT_ID);
+      Object[] change = changes.get(id);
+      Row changed = change == null ? vector : withFeature(vector, (String) change[0], change[1]);
+      rows.add(changed);
+      if (change == null || id.equals("e13")) {
+        expectedScores.put(id, ScoringFixtures.reference(booster, List.of(changed))[0]);
+      }
+    }
+
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        pipeline
+            .apply("CreateVectors", Create.of(rows).withRowSchema(ScoringFixtures.VECTOR_SCHEMA))
+            .apply("Score", ScoreWithXGBoost.pinned(registry + "/v0001").withMaxBatchSize(100));
+
+    PAssert.that(scored.output())
+        .satisfies(
+            scores -> {
+              Map<String, Float> got = new HashMap<>();
+              scores.forEach(
+                  s -> got.put(s.getString(Score.EVENT_ID), s.getDouble(Score.SCORE).floatValue()));
+              assertEquals(expectedScores, got);
+              return null;
+            });
+    String finiteOnly = ": XGBoost takes finite values only (null or NaN means missing)";
+    Map<String, String> reasons = new HashMap<>();
+    reasons.put("e3", "feature '" + amount + "' is Infinity" + finiteOnly);
+    reasons.put("e7", "feature '" + other + "' is -Infinity" + finiteOnly);
+    reasons.put(
+        "e11",
+        "feature '"
+            + amount
+            + "' is 1.0E39, beyond the float range XGBoost takes (magnitude at most "
+            + Float.MAX_VALUE
+            + "; null or NaN means missing)");
+    PAssert.that(scored.failures())
+        .satisfies(
+            letters -> {
+              Map<String, String> got = new HashMap<>();
+              for (Row letter : letters) {
+                assertEquals(DeadLetter.Stage.SCORE, letter.getString(DeadLetter.STAGE));
+                String payload = letter.getString(DeadLetter.RAW_PAYLOAD);
+                String id = payload.replaceAll(".*\"event_id\":\"(e\\d+)\".*", "$1");
+                got.put(id, letter.getString(DeadLetter.ERROR));
+              }
+              assertEquals(reasons, got);
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  private static Row withFeature(Row vector, String feature, Object value) {
+    Row features = vector.getRow(FeatureVector.FEATURES);
+    Row changed = Row.fromRow(features).withFieldValue(feature, value).build();
+    return Row.fromRow(vector).withFieldValue(FeatureVector.FEATURES, changed).build();
   }
 
   @Test
