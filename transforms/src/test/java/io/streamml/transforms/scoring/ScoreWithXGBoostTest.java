@@ -1,9 +1,7 @@
 package io.streamml.transforms.scoring;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.DeadLetter;
@@ -49,8 +47,9 @@ import org.junit.runners.JUnit4;
 
 /**
  * Scores from the transform against xgboost4j's own batch prediction of the same rows and model,
- * for every input shape and batching mode; and the errors a user meets before data flows. Runs on
- * Direct here and on Flink and Spark in integration-tests.
+ * for every input shape and batching mode; rows it dead-letters; its metrics. Runs on Direct here
+ * and on Flink and Spark in integration-tests. The errors met before data flows are in {@link
+ * ScoreWithXGBoostLaunchErrorsTest}.
  */
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostTest {
@@ -371,85 +370,5 @@ public class ScoreWithXGBoostTest {
     Row features = vector.getRow(FeatureVector.FEATURES);
     Row changed = Row.fromRow(features).withFieldValue(feature, value).build();
     return Row.fromRow(vector).withFieldValue(FeatureVector.FEATURES, changed).build();
-  }
-
-  @Test
-  public void mismatchedFeaturesAreRefusedBeforeDataFlows() {
-    Schema fewer =
-        Schema.builder()
-            .addStringField("key")
-            .addNullableField("amount", Schema.FieldType.DOUBLE)
-            .addNullableField("tx_count_1m", Schema.FieldType.STRING)
-            .build();
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(fewer));
-
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply(ScoreWithXGBoost.pinned(registry + "/v0001")));
-    assertTrue(e.getMessage(), e.getMessage().contains("model v0001 cannot score these rows"));
-    assertTrue(e.getMessage(), e.getMessage().contains("needs features [log_amount, is_online,"));
-    assertTrue(e.getMessage(), e.getMessage().contains("[tx_count_1m (STRING)] are not numbers"));
-  }
-
-  @Test
-  public void vectorsOfAnotherSpecAreRefused() {
-    Schema other =
-        FeatureVector.schema(
-            io.streamml.schemas.UseCaseSpecs.builtIn(io.streamml.schemas.UseCaseSpecs.MAINTENANCE));
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(other));
-
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply(ScoreWithXGBoost.fromRegistry(registry)));
-    assertTrue(e.getMessage(), e.getMessage().contains("the input has features [readings,"));
-  }
-
-  @Test
-  public void anEmptyRegistryIsAClearError() throws Exception {
-    String empty = FOLDER.newFolder().toString();
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
-
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> rows.apply(ScoreWithXGBoost.fromRegistry(empty)));
-    assertEquals(
-        "Model registry " + empty + " has no models yet (train one with 'streamml train')",
-        e.getMessage());
-  }
-
-  @Test
-  public void aMissingOrCorruptBundleIsAClearError() throws Exception {
-    File copy = FOLDER.newFolder();
-    Path bundle = copy.toPath().resolve("v0001");
-    ScoringFixtures.bundle(booster, THRESHOLD).writeTo(bundle.toString());
-    Files.writeString(bundle.resolve("model.json"), "not a model");
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
-
-    IllegalArgumentException corrupt =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply("ScoreCorrupt", ScoreWithXGBoost.pinned(bundle.toString())));
-    assertEquals(
-        "Cannot load model bundle "
-            + bundle
-            + ": Model bundle "
-            + bundle
-            + ": model.json does not match its manifest checksum",
-        corrupt.getMessage());
-
-    IllegalArgumentException missing =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply("ScoreMissing", ScoreWithXGBoost.pinned(copy + "/v0404")));
-    assertNotNull(missing.getMessage());
-    assertTrue(
-        missing.getMessage(),
-        missing.getMessage().startsWith("Cannot load model bundle " + copy + "/v0404: "));
   }
 }
