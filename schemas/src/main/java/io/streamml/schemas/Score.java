@@ -47,9 +47,10 @@ public final class Score {
       double threshold,
       @Nullable Double label,
       @Nullable List<Row> contributions) {
-    // Positional: one Score per scored row, so no per-field name lookups.
+    // Positional and attached: one Score per scored row, and the parameters' types are the
+    // schema's, so build()'s per-row value checks (a profiled cost on Beam 2.62) are not needed.
     return Row.withSchema(SCHEMA)
-        .addValues(key, eventId, featureTime, score, modelVersion, threshold, label, contributions)
-        .build();
+        .attachValues(
+            key, eventId, featureTime, score, modelVersion, threshold, label, contributions);
   }
 }

@@ -6,6 +6,7 @@ import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.Score;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.joda.time.Instant;
  * Scores one batch of rows with one model version: a single in-place prediction for the batch, then
  * one contribution (SHAP) prediction for just the rows at or above the threshold. Shared by the
  * bundle-batching and the cross-bundle DoFns. A batch that cannot be scored (the model does not
- * load, or wants features the rows lack) goes to dead letters whole, with the reason.
+ * load, or wants features the rows lack) goes to dead letters whole, with the reason; so does a row
+ * with an infinite feature, alone, before the prediction.
  */
 final class BatchScorer implements Serializable {
 
@@ -75,22 +77,74 @@ final class BatchScorer implements Serializable {
         deadLetterAll(rows, out, layout.mismatch(model.featureNames(), model.version()));
         return;
       }
-      scoreWith(model, indexes, rows, out);
-    } catch (Exception e) {
-      deadLetterAll(rows, out, "model " + version + " failed to predict: " + message(e));
+      int d = indexes.length;
+      float[] values = new float[rows.size() * d];
+      List<Pending> accepted = denseFeatures(model, indexes, rows, values, out);
+      if (accepted.isEmpty()) {
+        return;
+      }
+      if (accepted.size() < rows.size()) {
+        values = Arrays.copyOf(values, accepted.size() * d);
+      }
+      try {
+        scoreWith(model, values, accepted, out);
+      } catch (Exception e) {
+        deadLetterAll(accepted, out, "model " + version + " failed to predict: " + message(e));
+      }
     } finally {
       ModelCache.release(model);
     }
   }
 
-  private void scoreWith(LoadedModel model, int[] indexes, List<Pending> rows, Emitter out)
+  /**
+   * Fills {@code values} with the rows' features in model order and returns the rows it holds, in
+   * order. A row with an infinite feature, or one beyond float range (which becomes infinite as a
+   * float), goes to dead letters naming the feature: XGBoost has no meaning for it, and letting it
+   * into the batch could fail the whole prediction. NaN and null stay missing values.
+   */
+  private List<Pending> denseFeatures(
+      LoadedModel model, int[] indexes, List<Pending> rows, float[] values, Emitter out) {
+    List<Pending> accepted = rows;
+    int kept = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      Pending pending = rows.get(i);
+      int bad = layout.fill(pending.row, indexes, values, kept * indexes.length);
+      if (bad < 0) {
+        if (accepted != rows) {
+          accepted.add(pending);
+        }
+        kept++;
+        continue;
+      }
+      if (accepted == rows) {
+        accepted = new ArrayList<>(rows.subList(0, i));
+      }
+      String feature = model.featureNames().get(bad);
+      deadLetter(pending, out, nonFiniteReason(feature, layout.value(pending.row, feature)));
+    }
+    return accepted;
+  }
+
+  private static String nonFiniteReason(String feature, @Nullable Double value) {
+    if (value != null && Double.isInfinite(value)) {
+      return "feature '"
+          + feature
+          + "' is "
+          + value
+          + ": XGBoost takes finite values only (null or NaN means missing)";
+    }
+    return "feature '"
+        + feature
+        + "' is "
+        + value
+        + ", beyond the float range XGBoost takes (magnitude at most "
+        + Float.MAX_VALUE
+        + "; null or NaN means missing)";
+  }
+
+  private void scoreWith(LoadedModel model, float[] values, List<Pending> rows, Emitter out)
       throws Exception {
     int n = rows.size();
-    int d = indexes.length;
-    float[] values = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      layout.fill(rows.get(i).row, indexes, values, i * d);
-    }
     float[] scores = model.predict(values, n);
     double threshold = thresholdOverride == null ? model.threshold() : thresholdOverride;
     List<Row>[] reasons = topK == 0 ? null : reasonsAtOrAbove(model, values, scores, threshold);
@@ -174,23 +228,26 @@ final class BatchScorer implements Serializable {
   }
 
   private void deadLetterAll(List<Pending> rows, Emitter out, String reason) {
-    Instant now = Instant.now();
     for (Pending pending : rows) {
-      Row row = pending.row;
-      out.deadLetter(
-          pending,
-          DeadLetter.of(
-              ScoreWithXGBoost.DEAD_LETTER_SOURCE,
-              DeadLetter.Stage.SCORE,
-              payloads.toJson(row),
-              reason,
-              layout.featureTime(row, pending.timestamp),
-              now));
+      deadLetter(pending, out, reason);
     }
-    failed.inc(rows.size());
   }
 
-  private static String message(Throwable e) {
+  private void deadLetter(Pending pending, Emitter out, String reason) {
+    Row row = pending.row;
+    out.deadLetter(
+        pending,
+        DeadLetter.of(
+            ScoreWithXGBoost.DEAD_LETTER_SOURCE,
+            DeadLetter.Stage.SCORE,
+            payloads.toJson(row),
+            reason,
+            layout.featureTime(row, pending.timestamp),
+            Instant.now()));
+    failed.inc();
+  }
+
+  static String message(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t.getMessage() != null) {
         return t.getMessage();

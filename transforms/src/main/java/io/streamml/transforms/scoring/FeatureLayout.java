@@ -136,13 +136,22 @@ final class FeatureLayout implements Serializable {
     return indexes;
   }
 
-  /** Writes row's features in model order into {@code values} from {@code offset}; null = NaN. */
-  void fill(Row row, int[] indexes, float[] values, int offset) {
+  /**
+   * Writes row's features in model order into {@code values} from {@code offset} (null = NaN);
+   * returns -1, or the position in {@code indexes} of a feature that is infinite as a float
+   * (infinite, or a double beyond float range), where it stops.
+   */
+  int fill(Row row, int[] indexes, float[] values, int offset) {
     Row features = vectors ? row.getRow(featuresIndex) : row;
     for (int j = 0; j < indexes.length; j++) {
       Object value = features == null ? null : features.getValue(indexes[j]);
-      values[offset + j] = value == null ? Float.NaN : ((Number) value).floatValue();
+      float f = value == null ? Float.NaN : ((Number) value).floatValue();
+      if (Float.isInfinite(f)) {
+        return j;
+      }
+      values[offset + j] = f;
     }
+    return -1;
   }
 
   /** The feature's value in the row, null if missing. */

@@ -1,7 +1,5 @@
 package io.streamml.transforms.scoring;
 
-import io.streamml.transforms.model.ModelRegistry;
-import java.io.IOException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -28,17 +26,29 @@ import org.joda.time.Instant;
  * window (Beam's "slowly updating global window side input" pattern): each poll fires a pane that
  * replaces the view's contents. The view holds (poll time, version) reads, not a singleton: a
  * runner may gather two polls into one pane (the Direct runner does), and {@link #newest} picks the
- * later. A failed read keeps the version in use.
+ * later. Only a version that loads, passes its manifest check and fits the input replaces the one
+ * in use ({@link LastGoodVersion}); a poll that finds anything else counts {@code
+ * registry_poll_failures} and keeps the last good version.
  */
 final class FollowLatestVersion
     extends PTransform<PBegin, PCollectionView<Iterable<KV<Long, String>>>> {
 
   private final String registryRoot;
+  private final FeatureLayout layout;
+  private final String startVersion;
   private final Duration pollInterval;
   private final @Nullable Instant stopAt;
 
-  FollowLatestVersion(String registryRoot, Duration pollInterval, @Nullable Instant stopAt) {
+  /** Follows {@code registryRoot} from {@code startVersion} for rows of {@code layout}. */
+  FollowLatestVersion(
+      String registryRoot,
+      FeatureLayout layout,
+      String startVersion,
+      Duration pollInterval,
+      @Nullable Instant stopAt) {
     this.registryRoot = registryRoot;
+    this.layout = layout;
+    this.startVersion = startVersion;
     this.pollInterval = pollInterval;
     this.stopAt = stopAt;
   }
@@ -56,7 +66,7 @@ final class FollowLatestVersion
             Window.<Instant>into(new GlobalWindows())
                 .triggering(Repeatedly.forever(AfterProcessingTime.pastFirstElementInPane()))
                 .discardingFiredPanes())
-        .apply("ReadLatest", ParDo.of(new ReadLatestFn(registryRoot)))
+        .apply("ReadLatest", ParDo.of(new ReadLatestFn(registryRoot, layout, startVersion)))
         .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
         .apply("AsModelVersions", View.asIterable());
   }
@@ -75,28 +85,31 @@ final class FollowLatestVersion
     return newest.getValue();
   }
 
-  /** Emits (poll time, version LATEST names); nothing if the registry cannot be read now. */
+  /** Emits (poll time, the version to score with): LATEST's if good, else the last good one. */
   private static final class ReadLatestFn extends DoFn<Instant, KV<Long, String>> {
     private final String registryRoot;
+    private final FeatureLayout layout;
+    private final String startVersion;
     private final Counter failedPolls =
-        Metrics.counter(ScoreWithXGBoost.METRICS_NAMESPACE, "registry_poll_failures");
+        Metrics.counter(
+            ScoreWithXGBoost.METRICS_NAMESPACE, ScoreWithXGBoost.REGISTRY_POLL_FAILURES);
+    private transient @Nullable LastGoodVersion versions;
 
-    ReadLatestFn(String registryRoot) {
+    ReadLatestFn(String registryRoot, FeatureLayout layout, String startVersion) {
       this.registryRoot = registryRoot;
+      this.layout = layout;
+      this.startVersion = startVersion;
+    }
+
+    @Setup
+    public void setup() {
+      versions = new LastGoodVersion(registryRoot, layout, startVersion);
     }
 
     @ProcessElement
     public void process(@Element Instant pollTime, OutputReceiver<KV<Long, String>> out) {
-      try {
-        String version = ModelRegistry.at(registryRoot).latestVersion();
-        if (version != null) {
-          out.output(KV.of(pollTime.getMillis(), version));
-          return;
-        }
-      } catch (IOException e) {
-        // Keep scoring with the version already in the view; the next poll tries again.
-      }
-      failedPolls.inc();
+      String version = versions.poll(why -> failedPolls.inc());
+      out.output(KV.of(pollTime.getMillis(), version));
     }
   }
 }

@@ -6,8 +6,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * One model version's booster, shared by every scoring thread of a JVM through {@link ModelCache};
- * counts its users so the cache can free the native booster once a newer version replaced it and
- * the last batch scored with it is done.
+ * counts its users so the cache can free the native booster once it was evicted and the last batch
+ * scored with it is done.
  */
 final class LoadedModel {
 
@@ -82,7 +82,7 @@ final class LoadedModel {
     disposeIfUnused();
   }
 
-  /** A newer version replaced this one: free it as soon as no batch uses it. */
+  /** The cache evicted this one: free it as soon as no batch uses it. */
   synchronized void retire() {
     retired = true;
     disposeIfUnused();

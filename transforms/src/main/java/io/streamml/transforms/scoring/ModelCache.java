@@ -1,7 +1,9 @@
 package io.streamml.transforms.scoring;
 
 import io.streamml.transforms.model.ModelBundle;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import org.apache.beam.sdk.metrics.Counter;
@@ -10,13 +12,17 @@ import org.apache.beam.sdk.metrics.Metrics;
 
 /**
  * Boosters loaded once per JVM per model version and shared by every scoring DoFn instance in it (a
- * runner creates many: one per thread, per step, per restart). Keyed by the bundle folder; when a
- * version of a model is loaded, the other versions loaded from the same parent folder (the same
- * registry) are retired and freed once no batch uses them.
+ * runner creates many: one per thread, per step, per restart). Keyed by the bundle folder. Per
+ * registry (the bundles' parent folder) the {@value #VERSIONS_PER_REGISTRY} most recently used
+ * versions stay loaded, so the two versions in flight during a swap (or two pinned bundles) do not
+ * reload each other; an older one is evicted and its native booster freed once no batch uses it.
  */
 final class ModelCache {
 
-  private static final Map<String, LoadedModel> MODELS = new HashMap<>();
+  static final int VERSIONS_PER_REGISTRY = 2;
+
+  // Access order: the least recently acquired first.
+  private static final Map<String, LoadedModel> MODELS = new LinkedHashMap<>(16, 0.75f, true);
 
   private ModelCache() {}
 
@@ -30,15 +36,8 @@ final class ModelCache {
       LoadedModel model = MODELS.get(folder);
       if (model == null) {
         model = load(folder, version);
-        String parent = parentOf(folder);
-        for (var it = MODELS.entrySet().iterator(); it.hasNext(); ) {
-          LoadedModel other = it.next().getValue();
-          if (parentOf(other.folder()).equals(parent)) {
-            it.remove();
-            other.retire();
-          }
-        }
         MODELS.put(folder, model);
+        evictOldVersionsOf(parentOf(folder));
       }
       model.retain();
       return model;
@@ -47,6 +46,26 @@ final class ModelCache {
 
   static void release(LoadedModel model) {
     model.release();
+  }
+
+  /** Whether {@code folder}'s model is loaded now (tests). */
+  static boolean isLoaded(String folder) {
+    synchronized (MODELS) {
+      return MODELS.containsKey(folder);
+    }
+  }
+
+  private static void evictOldVersionsOf(String parent) {
+    List<String> sameRegistry = new ArrayList<>();
+    for (String folder : MODELS.keySet()) {
+      if (parentOf(folder).equals(parent)) {
+        sameRegistry.add(folder);
+      }
+    }
+    for (String folder :
+        sameRegistry.subList(0, Math.max(0, sameRegistry.size() - VERSIONS_PER_REGISTRY))) {
+      MODELS.remove(folder).retire();
+    }
   }
 
   private static LoadedModel load(String folder, String version) throws Exception {

@@ -1,5 +1,6 @@
 package io.streamml.transforms.scoring;
 
+import io.streamml.transforms.model.ModelRegistry;
 import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -21,7 +22,7 @@ final class ModelLocation implements Serializable {
    */
   static ModelLocation registry(String root, String version) {
     String trimmed = root.replaceAll("/+$", "");
-    return new ModelLocation(trimmed, trimmed + "/" + version, version);
+    return new ModelLocation(trimmed, ModelRegistry.versionFolder(trimmed, version), version);
   }
 
   /** The bundle in {@code folder}; its version is the folder's name (e.g. {@code v0003}). */
@@ -38,10 +39,16 @@ final class ModelLocation implements Serializable {
     return fixedFolder;
   }
 
+  /** The version's folder; a registry version must be a version name, never a path. */
   String folderOf(String version) {
     if (registryRoot == null || version.equals(fixedVersion)) {
       return fixedFolder;
     }
-    return registryRoot + "/" + version;
+    return ModelRegistry.versionFolder(registryRoot, version);
+  }
+
+  /** The registry followed, or null for a pinned bundle. */
+  @Nullable String registryRoot() {
+    return registryRoot;
   }
 }

@@ -41,15 +41,18 @@ import org.joda.time.Instant;
  *
  * <p>Output: one {@link Score} per input row, with the model version that scored it, its timestamp
  * and window unchanged; rows at or above the threshold also carry their top-k SHAP contributions.
- * Rows that cannot be scored (a model version that does not load, or a newly promoted version whose
- * features the rows lack) go to dead letters (stage {@code score}) with the row as JSON and the
- * reason. No ordering is kept.
+ * Rows that cannot be scored (a pinned bundle that no longer loads, a row with an infinite feature
+ * or one beyond float range) go to dead letters (stage {@code score}) with the row as JSON and the
+ * reason; the rest of their batch is scored. NaN and null features are missing values, XGBoost's
+ * convention. No ordering is kept, also not across a model swap.
  *
  * <p>Models: {@link #fromRegistry} follows the registry's LATEST on unbounded input, re-read every
  * poll interval, so a promoted version is used without a restart (bounded input is scored with the
- * version LATEST names at launch); {@link #pinned} scores with one bundle. Each booster is loaded
- * once per JVM per version and shared by every DoFn instance; a replaced version is freed once no
- * batch uses it.
+ * version LATEST names at launch); {@link #pinned} scores with one bundle. A promoted version is
+ * used only once its bundle loads, passes its manifest check and fits the input; until then the
+ * last good version keeps scoring and each bad poll counts {@code registry_poll_failures}. Each
+ * booster is loaded once per JVM per version and shared by every DoFn instance; the two most
+ * recently used versions per registry stay loaded, an older one is freed once no batch uses it.
  *
  * <p>Batching: by default rows are batched within a bundle (flushed at the maximum batch size and
  * at the end of the bundle). On runners whose streaming bundles are tiny (Dataflow streaming),
@@ -70,6 +73,7 @@ public final class ScoreWithXGBoost
   public static final String MODEL_LOADS = "model_loads";
   public static final String MODEL_LOAD_MILLIS = "model_load_millis";
   public static final String DEAD_LETTERS = "dead_letters";
+  public static final String REGISTRY_POLL_FAILURES = "registry_poll_failures";
 
   /** The {@code source} of scoring dead letters. */
   public static final String DEAD_LETTER_SOURCE = "scoring";
@@ -269,15 +273,20 @@ public final class ScoreWithXGBoost
     }
     boolean follow = registryRoot != null && rows.isBounded() == PCollection.IsBounded.UNBOUNDED;
     ModelLocation location = resolveAndCheck(rows);
+    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold);
     PCollectionView<Iterable<KV<Long, String>>> versionView =
         follow
             ? rows.getPipeline()
                 .apply(
                     "FollowLatestModel",
-                    new FollowLatestVersion(registryRoot, pollInterval, pollUntil))
+                    new FollowLatestVersion(
+                        registryRoot,
+                        scorer.layout(),
+                        location.fixedVersion(),
+                        pollInterval,
+                        pollUntil))
             : null;
     List<PCollectionView<?>> sideInputs = versionView == null ? List.of() : List.of(versionView);
-    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold);
     TupleTag<Row> scoresTag = new TupleTag<Row>() {};
     TupleTag<Row> deadLettersTag = new TupleTag<Row>() {};
     PCollectionTuple scored;
@@ -324,7 +333,7 @@ public final class ScoreWithXGBoost
       String version;
       try {
         version = ModelRegistry.at(registryRoot).latestVersion();
-      } catch (IOException e) {
+      } catch (IOException | IllegalStateException e) {
         throw new IllegalArgumentException(
             "Cannot read model registry " + registryRoot + ": " + e.getMessage());
       }

@@ -75,6 +75,37 @@ class ModelImportTest {
     return ModelImport.bundle(model, "model", features, SPEC, rows, "rows.jsonl", null);
   }
 
+  private static java.util.Set<String> names(Path folder) throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /**
+   * An import names no destination: the registry picks the next version folder under its root, so
+   * nothing a user gives (nor a tampered LATEST) can steer the write outside it.
+   */
+  @Test
+  void anImportWritesOnlyInsideTheRegistryRoot() throws Exception {
+    Path root = dir.resolve("registry");
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    byte[] json = external.toByteArray("json");
+    registry.register(importModel(json, data.featureNames(), flatRows));
+    Files.writeString(root.resolve("LATEST"), "../escaped\n");
+
+    String version = registry.register(importModel(json, data.featureNames(), flatRows), true);
+
+    assertEquals("v0002", version);
+    assertEquals(java.util.Set.of("registry"), names(dir));
+    assertEquals(java.util.Set.of("LATEST", "v0001", "v0002"), names(root));
+    assertEquals("v0002", registry.latestVersion());
+    assertEquals(
+        java.util.Set.of("model.json", "bundle.json", "profile.json", "manifest.json"),
+        names(root.resolve("v0002")));
+  }
+
   @Test
   void ubjModelImportsAndPredictsExactlyLikeTheOriginal() throws Exception {
     byte[] ubj = external.toByteArray("ubj");

@@ -11,7 +11,11 @@ import io.streamml.schemas.UseCaseSpecs;
 import io.streamml.transforms.drift.ReferenceProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -107,11 +111,26 @@ class ModelRegistryTest {
     assertEquals("v0001", registry.latestVersion());
   }
 
+  /** Whether {@code loaded} is {@code expected} in every part a reader uses. */
+  private static boolean same(ModelBundle expected, ModelBundle loaded) {
+    return expected.featureNames().equals(loaded.featureNames())
+        && expected.threshold() == loaded.threshold()
+        && expected.metrics().equals(loaded.metrics())
+        && expected.trainedFrom().equals(loaded.trainedFrom())
+        && expected.trainedTo().equals(loaded.trainedTo())
+        && expected.profile().equals(loaded.profile());
+  }
+
   @Test
   void readersNeverSeeAHalfPromotedRegistry() throws Exception {
+    XGBoostTrainer.Result other =
+        XGBoostTrainer.create().withRounds(3).withAlertRate(0.2).train(data);
+    ModelBundle second = ModelBundle.of(other, data, UseCaseSpecs.builtIn(UseCaseSpecs.FRAUD));
+    other.booster.dispose();
+    assertFalse(same(bundle, second), "the two bundles differ");
     ModelRegistry registry = ModelRegistry.at(root.toString());
     registry.register(bundle);
-    registry.register(bundle);
+    registry.register(second);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<?> promoter =
@@ -122,20 +141,117 @@ class ModelRegistryTest {
                 }
                 return null;
               });
-      Future<?> reader =
+      Future<int[]> reader =
           pool.submit(
               () -> {
+                int[] seen = new int[2];
                 for (int i = 0; i < 50; i++) {
                   ModelBundle loaded = ModelRegistry.at(root.toString()).loadLatest();
-                  assertEquals(bundle.featureNames(), loaded.featureNames());
+                  boolean first = same(bundle, loaded);
+                  boolean last = same(second, loaded);
+                  assertTrue(first ^ last, "load " + i + " is exactly one of the two bundles");
+                  seen[first ? 0 : 1]++;
                 }
-                return null;
+                return seen;
               });
       promoter.get();
-      reader.get();
+      int[] seen = reader.get();
+      assertEquals(50, seen[0] + seen[1]);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void concurrentRegistersFromSeparateInstancesNeverShareAVersion() throws Exception {
+    int writers = 3;
+    int each = 5;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  ModelRegistry own = ModelRegistry.at(root.toString()); // as another process would
+                  start.await();
+                  List<String> versions = new ArrayList<>();
+                  for (int i = 0; i < each; i++) {
+                    versions.add(own.register(bundle, false));
+                  }
+                  return versions;
+                }));
+      }
+      start.countDown();
+      Set<String> claimed = new TreeSet<>();
+      for (Future<List<String>> result : results) {
+        for (String version : result.get()) {
+          assertTrue(claimed.add(version), "claimed twice: " + version);
+        }
+      }
+      ModelRegistry registry = ModelRegistry.at(root.toString());
+      assertEquals(new ArrayList<>(claimed), registry.versions());
+      assertEquals(writers * each, claimed.size());
+      for (String version : claimed) {
+        assertTrue(same(bundle, registry.load(version)), version);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFolderBeingWrittenKeepsItsNumber() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+    Files.createDirectory(root.resolve("v0002")); // another writer's bundle, no manifest yet
+
+    assertEquals("v0003", registry.register(bundle));
+    assertEquals(List.of("v0001", "v0003"), registry.versions());
+  }
+
+  @Test
+  void aLatestThatIsNotAVersionIsRefusedNamingIt() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+    Files.writeString(root.resolve("LATEST"), "../outside\n");
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, registry::latestVersion);
+    assertEquals(
+        "Model registry "
+            + root
+            + ": LATEST names '../outside', which is not a model version (vNNNN)",
+        e.getMessage());
+    assertThrows(IllegalStateException.class, registry::loadLatest);
+    Files.writeString(root.resolve("LATEST"), "/etc/passwd\n");
+    assertThrows(IllegalStateException.class, registry::latestVersion);
+  }
+
+  @Test
+  void versionsThatAreNotVersionNamesNeverReachTheFilesystem() throws Exception {
+    ModelRegistry registry = ModelRegistry.at(root.toString());
+    registry.register(bundle);
+    for (String bad :
+        List.of("../v0001", "/tmp/v0001", "v0001/../../x", "..", "", "v1", "v0001 ")) {
+      IllegalArgumentException load =
+          assertThrows(IllegalArgumentException.class, () -> registry.load(bad), bad);
+      assertEquals(
+          "Not a model version: '" + bad + "' (expected v and four or more digits, e.g. v0001)",
+          load.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> registry.promote(bad), bad);
+      assertThrows(IllegalArgumentException.class, () -> registry.folderOf(bad), bad);
+    }
+    assertEquals(root + "/v0001", registry.folderOf("v0001"));
+    assertEquals("gs://b/r/v0012", ModelRegistry.versionFolder("gs://b/r/", "v0012"));
+    assertEquals("v0001", registry.latestVersion());
+  }
+
+  @Test
+  void normalizeResolvesDotSegments() {
+    assertEquals("/a/c", ModelRegistry.normalize("/a/b/../c"));
+    assertEquals("/x", ModelRegistry.normalize("/a/../../x"));
+    assertEquals("gs://b/r/v0001", ModelRegistry.normalize("gs://b/r/./v0001"));
   }
 
   @Test

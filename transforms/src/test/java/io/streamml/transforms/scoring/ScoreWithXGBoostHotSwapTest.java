@@ -21,7 +21,9 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PeriodicImpulse;
@@ -40,8 +42,8 @@ import org.junit.runners.JUnit4;
  * Hot swap on a real unbounded stream (a PeriodicImpulse ticking every 20 ms) on the Direct runner:
  * once scores flow, the pipeline itself promotes a new version in the registry, and later rows are
  * scored by it without a restart. The run is cancelled once a row scored by the new version comes
- * out, so the test waits on the event, not on a guess at the machine's speed. Real time and a
- * cancelled run make it Direct-only (integration-tests do not rerun it).
+ * out, so the test waits on the event, not on a guess at the machine's speed. On a runner whose
+ * {@code run()} blocks (TestFlinkRunner) the stream runs to its end instead.
  */
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostHotSwapTest {
@@ -74,10 +76,7 @@ public class ScoreWithXGBoostHotSwapTest {
     first.dispose();
     second.dispose();
 
-    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
-    options.setRunner(DirectRunner.class);
-    options.setBlockOnRun(false);
-    Pipeline pipeline = Pipeline.create(options);
+    Pipeline pipeline = Pipeline.create(streamingOptions());
     Instant start = Instant.now();
     Instant end = start.plus(Duration.millis(TICK_MILLIS * ROWS));
     WithFailures.Result<org.apache.beam.sdk.values.PCollection<Row>, Row> scored =
@@ -99,7 +98,9 @@ public class ScoreWithXGBoostHotSwapTest {
 
     PipelineResult result = pipeline.run();
     boolean seen = NEW_VERSION_SEEN.await(2, TimeUnit.MINUTES);
-    result.cancel();
+    if (!result.getState().isTerminal()) {
+      result.cancel();
+    }
     assertTrue("no row was scored by the promoted version", seen);
 
     Map<Integer, String> versions = new HashMap<>();
@@ -117,10 +118,31 @@ public class ScoreWithXGBoostHotSwapTest {
     indexes.sort(null);
     assertEquals("v0001", versions.get(indexes.get(0)));
     assertTrue(versions.containsValue("v0002"));
+    // Not asserted: that no v0001 score follows the first v0002 score. It is not guaranteed. The
+    // runner processes bundles on several threads at once, and each element reads the side input
+    // when it is processed, so a bundle that read v0001 before the new pane landed may still be
+    // scoring (or flushing its v0001 buffer in finishBundle) after another bundle has emitted v0002
+    // scores; and this collector sees scores in the order its own bundles run, not scoring order.
+    // What is guaranteed, and checked above: every score carries the version that scored it.
     // The scores above prove both loads; the counters of bundles still running when the run was
     // cancelled may not be reported yet (seen in a full build), so they are only checked as live.
     assertTrue(counter(result, ScoreWithXGBoost.MODEL_LOADS) >= 1);
     assertTrue(counter(result, ScoreWithXGBoost.ROWS_SCORED) > 0);
+  }
+
+  /**
+   * The test pipeline options ({@code beamTestPipelineOptions}, so integration-tests can run this
+   * on Flink), streaming. On the Direct runner {@code run()} returns at once and the test cancels
+   * the run once v0002 scored; TestFlinkRunner's {@code run()} returns when the stream has ended
+   * (the ticks stop after {@code ROWS} ticks), and the scores are checked then.
+   */
+  private static PipelineOptions streamingOptions() {
+    PipelineOptions options = TestPipeline.testingPipelineOptions();
+    options.as(StreamingOptions.class).setStreaming(true);
+    if (options.getRunner() == DirectRunner.class) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    return options;
   }
 
   private static long counter(PipelineResult result, String name) {

@@ -1,9 +1,7 @@
 package io.streamml.transforms.scoring;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.DeadLetter;
@@ -20,9 +18,17 @@ import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.UsesAttemptedMetrics;
+import org.apache.beam.sdk.testing.UsesCounterMetrics;
+import org.apache.beam.sdk.testing.UsesDistributionMetrics;
 import org.apache.beam.sdk.testing.UsesOnWindowExpiration;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -42,8 +48,9 @@ import org.junit.runners.JUnit4;
 
 /**
  * Scores from the transform against xgboost4j's own batch prediction of the same rows and model,
- * for every input shape and batching mode; and the errors a user meets before data flows. Runs on
- * Direct here and on Flink and Spark in integration-tests.
+ * for every input shape and batching mode; rows it dead-letters; its metrics. Runs on Direct here
+ * and on Flink and Spark in integration-tests. The errors met before data flows are in {@link
+ * ScoreWithXGBoostLaunchErrorsTest}.
  */
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostTest {
@@ -259,82 +266,114 @@ public class ScoreWithXGBoostTest {
   }
 
   @Test
-  public void mismatchedFeaturesAreRefusedBeforeDataFlows() {
-    Schema fewer =
-        Schema.builder()
-            .addStringField("key")
-            .addNullableField("amount", Schema.FieldType.DOUBLE)
-            .addNullableField("tx_count_1m", Schema.FieldType.STRING)
-            .build();
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(fewer));
+  @Category({UsesCounterMetrics.class, UsesDistributionMetrics.class, UsesAttemptedMetrics.class})
+  public void metricsCountRowsBatchesBatchSizesAndOneLoadPerVersion() throws Exception {
+    // A registry no other test loaded, so its version's load happens in this run.
+    String fresh = FOLDER.newFolder().toString();
+    ScoringFixtures.register(fresh, booster, THRESHOLD);
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input().apply("Score", ScoreWithXGBoost.fromRegistry(fresh).withMaxBatchSize(64));
+    PAssert.that(scored.failures()).empty();
 
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply(ScoreWithXGBoost.pinned(registry + "/v0001")));
-    assertTrue(e.getMessage(), e.getMessage().contains("model v0001 cannot score these rows"));
-    assertTrue(e.getMessage(), e.getMessage().contains("needs features [log_amount, is_online,"));
-    assertTrue(e.getMessage(), e.getMessage().contains("[tx_count_1m (STRING)] are not numbers"));
-  }
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
 
-  @Test
-  public void vectorsOfAnotherSpecAreRefused() {
-    Schema other =
-        FeatureVector.schema(
-            io.streamml.schemas.UseCaseSpecs.builtIn(io.streamml.schemas.UseCaseSpecs.MAINTENANCE));
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(other));
-
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply(ScoreWithXGBoost.fromRegistry(registry)));
-    assertTrue(e.getMessage(), e.getMessage().contains("the input has features [readings,"));
-  }
-
-  @Test
-  public void anEmptyRegistryIsAClearError() throws Exception {
-    String empty = FOLDER.newFolder().toString();
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
-
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class, () -> rows.apply(ScoreWithXGBoost.fromRegistry(empty)));
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ScoreWithXGBoost.METRICS_NAMESPACE))
+                    .build());
+    Map<String, Long> counters = new HashMap<>();
+    metrics
+        .getCounters()
+        .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
+    Map<String, DistributionResult> distributions = new HashMap<>();
+    metrics
+        .getDistributions()
+        .forEach(d -> distributions.put(d.getName().getName(), d.getAttempted()));
+    long batches = counters.get(ScoreWithXGBoost.BATCHES);
+    assertEquals(ROWS, (long) counters.get(ScoreWithXGBoost.ROWS_SCORED));
+    assertTrue("batches of at most 64: " + batches, batches >= (ROWS + 63) / 64);
+    assertTrue("rows are batched: " + batches, batches < ROWS);
+    DistributionResult sizes = distributions.get(ScoreWithXGBoost.BATCH_SIZE);
+    assertEquals(batches, sizes.getCount());
+    assertEquals(ROWS, sizes.getSum());
+    assertTrue(sizes.toString(), sizes.getMin() >= 1 && sizes.getMax() <= 64);
     assertEquals(
-        "Model registry " + empty + " has no models yet (train one with 'streamml train')",
-        e.getMessage());
+        "one load per version per JVM", 1L, (long) counters.get(ScoreWithXGBoost.MODEL_LOADS));
+    DistributionResult loadMillis = distributions.get(ScoreWithXGBoost.MODEL_LOAD_MILLIS);
+    assertEquals(1, loadMillis.getCount());
+    assertTrue(loadMillis.toString(), loadMillis.getMin() >= 0);
+    assertEquals(0L, (long) counters.getOrDefault(ScoreWithXGBoost.DEAD_LETTERS, 0L));
   }
 
   @Test
-  public void aMissingOrCorruptBundleIsAClearError() throws Exception {
-    File copy = FOLDER.newFolder();
-    Path bundle = copy.toPath().resolve("v0001");
-    ScoringFixtures.bundle(booster, THRESHOLD).writeTo(bundle.toString());
-    Files.writeString(bundle.resolve("model.json"), "not a model");
-    pipeline.enableAbandonedNodeEnforcement(false);
-    PCollection<Row> rows = pipeline.apply(Create.empty(ScoringFixtures.VECTOR_SCHEMA));
+  public void aRowWithAnInfiniteFeatureIsDeadLetteredAndTheRestOfItsBatchScored() throws Exception {
+    String amount = ScoringFixtures.FEATURES.get(0);
+    String other = ScoringFixtures.FEATURES.get(3);
+    Map<String, Object[]> changes = new HashMap<>();
+    changes.put("e3", new Object[] {amount, Double.POSITIVE_INFINITY});
+    changes.put("e7", new Object[] {other, Double.NEGATIVE_INFINITY});
+    changes.put("e11", new Object[] {amount, 1e39}); // a double, infinite as a float
+    changes.put("e13", new Object[] {amount, Double.NaN}); // NaN: a missing value, scored
+    List<Row> rows = new ArrayList<>();
+    HashMap<String, Float> expectedScores = new HashMap<>();
+    for (Row vector : vectors.subList(0, 40)) {
+      String id = vector.getString(FeatureVector.EVENT_ID);
+      Object[] change = changes.get(id);
+      Row changed = change == null ? vector : withFeature(vector, (String) change[0], change[1]);
+      rows.add(changed);
+      if (change == null || id.equals("e13")) {
+        expectedScores.put(id, ScoringFixtures.reference(booster, List.of(changed))[0]);
+      }
+    }
 
-    IllegalArgumentException corrupt =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply("ScoreCorrupt", ScoreWithXGBoost.pinned(bundle.toString())));
-    assertEquals(
-        "Cannot load model bundle "
-            + bundle
-            + ": Model bundle "
-            + bundle
-            + ": model.json does not match its manifest checksum",
-        corrupt.getMessage());
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        pipeline
+            .apply("CreateVectors", Create.of(rows).withRowSchema(ScoringFixtures.VECTOR_SCHEMA))
+            .apply("Score", ScoreWithXGBoost.pinned(registry + "/v0001").withMaxBatchSize(100));
 
-    IllegalArgumentException missing =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> rows.apply("ScoreMissing", ScoreWithXGBoost.pinned(copy + "/v0404")));
-    assertNotNull(missing.getMessage());
-    assertTrue(
-        missing.getMessage(),
-        missing.getMessage().startsWith("Cannot load model bundle " + copy + "/v0404: "));
+    PAssert.that(scored.output())
+        .satisfies(
+            scores -> {
+              Map<String, Float> got = new HashMap<>();
+              scores.forEach(
+                  s -> got.put(s.getString(Score.EVENT_ID), s.getDouble(Score.SCORE).floatValue()));
+              assertEquals(expectedScores, got);
+              return null;
+            });
+    String finiteOnly = ": XGBoost takes finite values only (null or NaN means missing)";
+    Map<String, String> reasons = new HashMap<>();
+    reasons.put("e3", "feature '" + amount + "' is Infinity" + finiteOnly);
+    reasons.put("e7", "feature '" + other + "' is -Infinity" + finiteOnly);
+    reasons.put(
+        "e11",
+        "feature '"
+            + amount
+            + "' is 1.0E39, beyond the float range XGBoost takes (magnitude at most "
+            + Float.MAX_VALUE
+            + "; null or NaN means missing)");
+    PAssert.that(scored.failures())
+        .satisfies(
+            letters -> {
+              Map<String, String> got = new HashMap<>();
+              for (Row letter : letters) {
+                assertEquals(DeadLetter.Stage.SCORE, letter.getString(DeadLetter.STAGE));
+                String payload = letter.getString(DeadLetter.RAW_PAYLOAD);
+                String id = payload.replaceAll(".*\"event_id\":\"(e\\d+)\".*", "$1");
+                got.put(id, letter.getString(DeadLetter.ERROR));
+              }
+              assertEquals(reasons, got);
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  private static Row withFeature(Row vector, String feature, Object value) {
+    Row features = vector.getRow(FeatureVector.FEATURES);
+    Row changed = Row.fromRow(features).withFieldValue(feature, value).build();
+    return Row.fromRow(vector).withFieldValue(FeatureVector.FEATURES, changed).build();
   }
 }
