@@ -27,6 +27,7 @@ public final class StreammlCli {
           new ProduceCommand(),
           new BenchFeaturesCommand(),
           new BenchScoreCommand(),
+          new BenchDriftCommand(),
           new BenchKafkaCommand());
 
   private StreammlCli() {}
