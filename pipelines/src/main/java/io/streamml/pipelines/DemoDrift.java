@@ -2,7 +2,13 @@ package io.streamml.pipelines;
 
 import io.streamml.schemas.UseCaseSpec;
 import java.io.PrintStream;
+import io.streamml.schemas.DriftMetric;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -51,25 +57,54 @@ public final class DemoDrift {
     }
     Instant shift = Instant.parse(options.getShiftFrom());
     double share = DriftSettings.of(options, spec.drift()).datasetDriftShare();
+    DriftSummary summary = DriftSummary.read(DriftPipeline.metricsPrefix(options) + "*", share);
+    long windowMillis = options.getDriftWindowMinutes() * 60_000L;
     int[] before = new int[2];
     int[] after = new int[2];
-    Map<Instant, Double> shares =
-        DriftSummary.read(DriftPipeline.metricsPrefix(options) + "*", share).driftedShareByWindow();
-    long windowMillis = options.getDriftWindowMinutes() * 60_000L;
-    shares.forEach(
-        (start, drifted) -> {
-          // A window that holds the shift is neither before nor after it.
-          int[] side =
-              !start.plus(windowMillis).isAfter(shift)
-                  ? before
-                  : !start.isBefore(shift) ? after : null;
-          if (side != null) {
-            side[0] += drifted >= share ? 1 : 0;
-            side[1]++;
+    summary
+        .driftedShareByWindow()
+        .forEach(
+            (start, drifted) -> {
+              int[] side = side(start, windowMillis, shift, before, after);
+              if (side != null) {
+                side[0] += drifted >= share ? 1 : 0;
+                side[1]++;
+              }
+            });
+    // Per column: drifted in every window after the shift and in none before it.
+    Map<String, int[]> columns = new TreeMap<>();
+    for (Row m : summary.metrics()) {
+      Instant start = m.getDateTime(DriftMetric.WINDOW_START).toInstant();
+      int[] counts = columns.computeIfAbsent(m.getString(DriftMetric.COLUMN), c -> new int[3]);
+      boolean drifted = DriftMetric.Verdict.DRIFT.name().equals(m.getString(DriftMetric.VERDICT));
+      if (!start.plus(windowMillis).isAfter(shift)) {
+        counts[0] += drifted ? 1 : 0;
+      } else if (!start.isBefore(shift)) {
+        counts[1] += drifted ? 1 : 0;
+        counts[2]++;
+      }
+    }
+    List<String> shifted = new ArrayList<>();
+    columns.forEach(
+        (column, c) -> {
+          if (c[0] == 0 && c[2] > 0 && c[1] == c[2]) {
+            shifted.add(column);
           }
         });
     out.printf(
         "streamml demo: dataset drift in %d of %d windows before the shift, %d of %d after it%n",
         before[0], before[1], after[0], after[1]);
+    out.printf(
+        "streamml demo: drifted after the shift and not before: %s%n",
+        shifted.isEmpty() ? "(none)" : String.join(", ", shifted));
+  }
+
+  /** The side of the shift a window is on; null for the window that holds it. */
+  private static int @Nullable [] side(
+      Instant start, long windowMillis, Instant shift, int[] before, int[] after) {
+    if (!start.plus(windowMillis).isAfter(shift)) {
+      return before;
+    }
+    return !start.isBefore(shift) ? after : null;
   }
 }

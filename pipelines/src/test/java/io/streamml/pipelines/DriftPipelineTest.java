@@ -79,7 +79,8 @@ public class DriftPipelineTest {
   @Test
   public void driftAppearsAfterTheShiftAndNotBefore() {
     DriftSummary summary =
-        DriftSummary.read(DriftPipeline.metricsPrefix(drift) + "*", drift.getDatasetDriftShare());
+        DriftSummary.read(
+            DriftPipeline.metricsPrefix(drift) + "*", DriftSettings.DEFAULT_DATASET_DRIFT_SHARE);
     // 7,200 events at about one per second: four 30-minute windows, two on each side of the shift.
     assertEquals(4, summary.driftedShareByWindow().size());
     // The features of the payment itself shift; the trailing ones also carry the stream's warm-up

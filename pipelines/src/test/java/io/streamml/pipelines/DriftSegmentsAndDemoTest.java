@@ -152,7 +152,6 @@ public class DriftSegmentsAndDemoTest {
               "--drift",
               "--events=7200",
               "--driftWindowMinutes=30",
-              "--datasetDriftShare=0.15",
               "--registry=" + fraudRegistry,
               "--output=" + FOLDER.getRoot().toPath().resolve("demo")
             },

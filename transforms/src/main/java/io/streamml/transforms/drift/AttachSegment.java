@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
@@ -146,9 +147,12 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     // The earliest timestamp of a group is at or before each row's own feature time, so each row
     // can be put back at its own time after the join.
     if (bounded) {
+      // Per-window vectors arrive in their feature windows, events in the global window: join
+      // both in the global window (the join key holds the window where one is needed).
       return keyed.apply(
           "KeepTimesOf" + name,
-          Window.<KV<String, Row>>configure().withTimestampCombiner(TimestampCombiner.EARLIEST));
+          Window.<KV<String, Row>>into(new GlobalWindows())
+              .withTimestampCombiner(TimestampCombiner.EARLIEST));
     }
     return keyed.apply(
         "Window" + name,
