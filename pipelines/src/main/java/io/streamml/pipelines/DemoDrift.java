@@ -1,8 +1,8 @@
 package io.streamml.pipelines;
 
+import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.UseCaseSpec;
 import java.io.PrintStream;
-import io.streamml.schemas.DriftMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
