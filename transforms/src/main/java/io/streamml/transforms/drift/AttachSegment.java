@@ -16,6 +16,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
@@ -148,10 +149,14 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     // can be put back at its own time after the join.
     if (bounded) {
       // Per-window vectors arrive in their feature windows, events in the global window: join
-      // both in the global window (the join key holds the window where one is needed).
+      // both in the global window with the default trigger (the join key holds the window where
+      // one is needed; the features' late firings have no meaning once all data is in).
       return keyed.apply(
           "KeepTimesOf" + name,
           Window.<KV<String, Row>>into(new GlobalWindows())
+              .triggering(DefaultTrigger.of())
+              .withAllowedLateness(Duration.ZERO)
+              .discardingFiredPanes()
               .withTimestampCombiner(TimestampCombiner.EARLIEST));
     }
     return keyed.apply(
