@@ -24,6 +24,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
@@ -144,12 +145,29 @@ public final class DriftPipeline {
             reference);
     writeInGlobalWindow(
         PCollectionList.of(parsed.failures())
-            .and(features.failures())
-            .and(scored.failures())
+            .and(inOneWindow(features.failures(), "FeatureDeadLetters"))
+            .and(inOneWindow(scored.failures(), "ScoringDeadLetters"))
             .and(deadLetters)
             .apply("CollectDeadLetters", Flatten.pCollections()),
         "WriteDeadLetters",
         deadLettersPrefix(options));
+  }
+
+  /**
+   * Bounded per-window features (maintenance) leave their dead letters in the features' windows and
+   * trigger; put them in the global window of the other dead letters so they can be flattened.
+   */
+  private static PCollection<Row> inOneWindow(PCollection<Row> rows, String name) {
+    if (rows.isBounded() != PCollection.IsBounded.BOUNDED
+        || rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
+      return rows;
+    }
+    return rows.apply(
+        name + "InGlobalWindow",
+        Window.<Row>into(new GlobalWindows())
+            .triggering(DefaultTrigger.of())
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes());
   }
 
   /** Bounded windowed results go to one set of files; unbounded ones to files per window. */
