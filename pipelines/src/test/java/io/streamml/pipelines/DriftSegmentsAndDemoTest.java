@@ -138,6 +138,9 @@ public class DriftSegmentsAndDemoTest {
     }
     List<String> types =
         UseCaseSpecs.builtIn(UseCaseSpecs.MAINTENANCE).field("machine_type").allowedValues();
+    // Vectors of sliding feature windows that end after their key's last event in a drift window
+    // find no event there and fall in the unknown ("") segment.
+    segments.remove("");
     assertEquals(new TreeSet<>(types), segments);
   }
 
