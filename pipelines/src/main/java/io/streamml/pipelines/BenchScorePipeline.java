@@ -43,10 +43,10 @@ import org.joda.time.Instant;
  */
 public final class BenchScorePipeline {
 
-  private static final String NAMESPACE = "streamml.bench";
+  static final String NAMESPACE = "streamml.bench";
   private static final String SCORED = "scored";
   private static final String SEEN_AT = "scored_at_millis";
-  private static final UseCaseSpec SPEC = UseCaseSpecs.builtIn(UseCaseSpecs.FRAUD);
+  static final UseCaseSpec SPEC = UseCaseSpecs.builtIn(UseCaseSpecs.FRAUD);
   // Looked up once: FeatureSetSpec.names() builds a new list, which showed in profiles per row.
   private static final int FEATURES = SPEC.features().names().size();
 
@@ -181,7 +181,7 @@ public final class BenchScorePipeline {
     }
   }
 
-  private static Booster train(int trees, int d) throws Exception {
+  static Booster train(int trees, int d) throws Exception {
     int n = 20_000;
     float[] x = new float[n * d];
     float[] y = new float[n];
@@ -223,7 +223,7 @@ public final class BenchScorePipeline {
     return scores;
   }
 
-  private static final class VectorFn extends DoFn<Long, Row> {
+  static final class VectorFn extends DoFn<Long, Row> {
     private transient Schema schema;
     private transient Schema featureSchema;
 
@@ -254,7 +254,7 @@ public final class BenchScorePipeline {
     }
   }
 
-  private static final class CountFn extends DoFn<Row, Void> {
+  static final class CountFn extends DoFn<Row, Void> {
     private final Counter scored = Metrics.counter(NAMESPACE, SCORED);
     private final Distribution seenAt = Metrics.distribution(NAMESPACE, SEEN_AT);
     private long count;

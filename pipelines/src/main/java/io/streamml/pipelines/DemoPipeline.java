@@ -1,6 +1,8 @@
 package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.ArchiveOptions;
+import io.streamml.pipelines.options.DemoDriftOptions;
+import io.streamml.pipelines.options.DriftOptions;
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
@@ -48,7 +50,9 @@ public final class DemoPipeline {
           TrainingOptions,
           ArchiveOptions,
           KafkaSinkOptions,
-          ScoringOptions {}
+          ScoringOptions,
+          DriftOptions,
+          DemoDriftOptions {}
 
   private DemoPipeline() {}
 
@@ -70,6 +74,11 @@ public final class DemoPipeline {
         || ScoringStages.hasModel(ScoringStages.modelPath(options, options.getRegistry()));
   }
 
+  /** Whether the demo measures drift: {@code --drift} and a model to measure it against. */
+  public static boolean willMeasureDrift(Options options) {
+    return options.getDrift() && willScore(options);
+  }
+
   /** Adds the demo's steps to {@code pipeline}; tests call this with their own pipeline. */
   public static void buildPipeline(Pipeline pipeline, Options options) {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
@@ -79,9 +88,9 @@ public final class DemoPipeline {
     parsed.output().apply("WriteEvents", WriteJsonLines.to(eventsPrefix(options)));
     PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());
     if (spec.features() != null) {
+      PCollection<Row> events = EventInputs.enrich(parsed.output(), spec, options);
       WithFailures.Result<PCollection<Row>, Row> features =
-          EventInputs.enrich(parsed.output(), spec, options)
-              .apply("ExtractFeatures", WindowedFeatures.of(spec));
+          events.apply("ExtractFeatures", WindowedFeatures.of(spec));
       features.output().apply("WriteFeatures", WriteJsonLines.to(featuresPrefix(options)));
       StreamOutputs.toKafka(
           features.output(),
@@ -98,6 +107,19 @@ public final class DemoPipeline {
       scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
       scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
       deadLetters = deadLetters.and(scored.deadLetters);
+      if (willMeasureDrift(options)) {
+        deadLetters =
+            deadLetters.and(
+                DriftStages.measure(
+                    pipeline,
+                    options,
+                    spec,
+                    parsed.output(),
+                    events,
+                    features.output(),
+                    scored.scores,
+                    DriftPipeline.referenceOf(options, options.getRegistry())));
+      }
     }
     StreamOutputs.deadLettersToKafka(deadLetters, options);
     deadLetters
@@ -147,6 +169,7 @@ public final class DemoPipeline {
       OutputFiles.deleteMatching(featuresPrefix(options) + "*");
       OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");
       OutputFiles.deleteMatching(ScoringStages.alertsPrefix(options) + "*");
+      DriftPipeline.clearOutputs(options);
     }
     long start = System.nanoTime();
     if (!PipelineRuns.runToCompletion(pipeline)) {

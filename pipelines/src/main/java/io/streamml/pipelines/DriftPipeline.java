@@ -8,11 +8,9 @@ import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
-import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.drift.ComputeDrift;
-import io.streamml.transforms.drift.DetectRetrainTriggers;
-import io.streamml.transforms.drift.DriftThresholds;
+import io.streamml.transforms.drift.MeasurePerformance;
 import io.streamml.transforms.drift.ProfileWindow;
 import io.streamml.transforms.drift.ReferenceProfile;
 import io.streamml.transforms.drift.RetrainPolicy;
@@ -21,23 +19,27 @@ import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.schemas.transforms.DropFields;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
  * Measures drift of the live (or archived) features against the reference profile of the model in
  * {@code --registry} (its LATEST version): read → parse → (enrich) → the serving features → {@link
  * ProfileWindow} per event-time window → {@link ComputeDrift}. Writes window profiles, drift
- * metrics and dead letters as JSON lines under {@code --output/drift/}.
+ * metrics, the dataset verdict per window, retrain triggers and dead letters as JSON lines under
+ * {@code --output/drift/}; with labels ({@code --labels}, {@code --labelsFromEvents}) also the
+ * model's quality per window ({@link MeasurePerformance}), which can ask for retraining.
  */
 public final class DriftPipeline {
 
@@ -62,18 +64,30 @@ public final class DriftPipeline {
     return OutputFiles.join(options.getOutput(), "drift/metrics/part");
   }
 
+  public static String datasetDriftPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/dataset/part");
+  }
+
+  public static String performancePrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/performance/part");
+  }
+
   public static String triggersPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "drift/retrain-triggers/part");
   }
 
-  /** The retraining policy the flags set. */
-  public static RetrainPolicy retrainPolicy(DriftOptions options) {
+  /** The retraining policy the flags (and the spec's dataset drift share) set. */
+  public static RetrainPolicy retrainPolicy(DriftOptions options, DriftSettings settings) {
     RetrainPolicy policy =
         RetrainPolicy.defaults()
-            .withDatasetDriftShare(options.getDatasetDriftShare())
+            .withDatasetDriftShare(settings.datasetDriftShare())
             .withWindowsToTrigger(options.getRetrainAfterWindows())
             .withWindowsToRearm(options.getRetrainRearmWindows())
             .withCooldown(hours(options.getRetrainCooldownHours()));
+    if (options.getMinAuc() > 0) {
+      policy =
+          policy.withMinAuc(options.getMinAuc()).withMinLabelled(options.getMinLabelledPerWindow());
+    }
     return options.getRetrainEveryHours() > 0
         ? policy.withSchedule(hours(options.getRetrainEveryHours()))
         : policy;
@@ -87,29 +101,21 @@ public final class DriftPipeline {
     return OutputFiles.join(options.getOutput(), "drift/dead-letters/part");
   }
 
-  /** The thresholds the flags set. */
-  public static DriftThresholds thresholds(DriftOptions options) {
-    return DriftThresholds.defaults()
-        .with(DriftMetric.PSI, options.getPsiWarn(), options.getPsiDrift())
-        .with(DriftMetric.JS_DISTANCE, options.getJsDrift(), options.getJsDrift())
-        .with(
-            DriftMetric.WASSERSTEIN_NORMALIZED,
-            options.getWassersteinDrift(),
-            options.getWassersteinDrift())
-        .withMinCount(options.getMinWindowCount());
-  }
-
   /** The profiling and comparison steps, for any pipeline that has feature vectors or scores. */
   public static PCollection<Row> measureDrift(
-      PCollection<Row> rows, ReferenceProfile reference, DriftOptions options, boolean scores) {
+      PCollection<Row> rows,
+      ReferenceProfile reference,
+      DriftOptions options,
+      @Nullable String segmentField,
+      boolean scores) {
     Duration size = Duration.standardMinutes(options.getDriftWindowMinutes());
     ProfileWindow profile =
         scores ? ProfileWindow.ofScores(reference, size) : ProfileWindow.of(reference, size);
     if (options.getDriftSlideMinutes() > 0) {
       profile = profile.withSlidingPeriod(Duration.standardMinutes(options.getDriftSlideMinutes()));
     }
-    if (options.getSegmentField() != null) {
-      profile = profile.withSegmentField(options.getSegmentField());
+    if (segmentField != null) {
+      profile = profile.withSegmentField(segmentField);
     }
     return rows.apply(scores ? "ProfileScoreWindows" : "ProfileFeatureWindows", profile);
   }
@@ -119,43 +125,53 @@ public final class DriftPipeline {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
     WithFailures.Result<PCollection<Row>, Row> parsed =
         EventInputs.readAndParse(pipeline, options, spec, 0.0);
+    PCollection<Row> events = EventInputs.enrich(parsed.output(), spec, options);
     WithFailures.Result<PCollection<Row>, Row> features =
-        EventInputs.enrich(parsed.output(), spec, options)
-            .apply("ExtractFeatures", WindowedFeatures.of(spec));
+        events.apply("ExtractFeatures", WindowedFeatures.of(spec));
     // The model scores the same vectors, so its score's drift is measured beside the features'.
     WithFailures.Result<PCollection<Row>, Row> scored =
         features
             .output()
             .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()));
-    PCollection<Row> profiles =
-        PCollectionList.of(measureDrift(features.output(), reference, options, false))
-            .and(measureDrift(scored.output(), reference, options, true))
-            .apply("CollectProfiles", Flatten.pCollections());
-    PCollection<Row> metrics =
-        profiles.apply(
-            "ComputeDrift", ComputeDrift.against(reference).withThresholds(thresholds(options)));
-    // The sketch bytes stay in the pipeline; the files carry the readable profile.
-    writeInGlobalWindow(
-        profiles.apply("DropSketches", DropFields.fields("quantile_sketch")),
-        "WriteProfiles",
-        profilesPrefix(options));
-    writeInGlobalWindow(metrics, "WriteDriftMetrics", metricsPrefix(options));
-    writeInGlobalWindow(
-        metrics.apply(
-            "DetectRetrainTriggers", DetectRetrainTriggers.withPolicy(retrainPolicy(options))),
-        "WriteRetrainTriggers",
-        triggersPrefix(options));
+    List<PCollection<Row>> deadLetters =
+        DriftStages.measure(
+            pipeline,
+            options,
+            spec,
+            parsed.output(),
+            events,
+            features.output(),
+            scored.output(),
+            reference);
     writeInGlobalWindow(
         PCollectionList.of(parsed.failures())
-            .and(features.failures())
-            .and(scored.failures())
+            .and(inOneWindow(features.failures(), "FeatureDeadLetters"))
+            .and(inOneWindow(scored.failures(), "ScoringDeadLetters"))
+            .and(deadLetters)
             .apply("CollectDeadLetters", Flatten.pCollections()),
         "WriteDeadLetters",
         deadLettersPrefix(options));
   }
 
+  /**
+   * Bounded per-window features (maintenance) leave their dead letters in the features' windows and
+   * trigger; put them in the global window of the other dead letters so they can be flattened.
+   */
+  private static PCollection<Row> inOneWindow(PCollection<Row> rows, String name) {
+    if (rows.isBounded() != PCollection.IsBounded.BOUNDED
+        || rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
+      return rows;
+    }
+    return rows.apply(
+        name + "InGlobalWindow",
+        Window.<Row>into(new GlobalWindows())
+            .triggering(DefaultTrigger.of())
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes());
+  }
+
   /** Bounded windowed results go to one set of files; unbounded ones to files per window. */
-  private static void writeInGlobalWindow(PCollection<Row> rows, String name, String prefix) {
+  static void writeInGlobalWindow(PCollection<Row> rows, String name, String prefix) {
     PCollection<Row> toWrite = rows;
     if (rows.isBounded() == PCollection.IsBounded.BOUNDED) {
       toWrite = rows.apply(name + "InOneWindow", Window.<Row>into(new GlobalWindows()));
@@ -164,11 +180,22 @@ public final class DriftPipeline {
   }
 
   /** The reference profile of the model drift is measured for: {@code --model} or LATEST. */
-  public static ReferenceProfile referenceOf(Options options) throws Exception {
-    String path = ScoringStages.modelPath(options, options.getRegistry());
-    return ScoringStages.hasModel(path)
-        ? referenceOf(path)
-        : profileOf(ModelBundle.readFrom(path), path);
+  public static ReferenceProfile referenceOf(Options options) {
+    return referenceOf(options, options.getRegistry());
+  }
+
+  /** The reference profile of {@code --model}, or of {@code registry}'s LATEST model. */
+  public static ReferenceProfile referenceOf(ScoringOptions options, String registry) {
+    String path = ScoringStages.modelPath(options, registry);
+    try {
+      return ScoringStages.hasModel(path)
+          ? referenceOf(path)
+          : profileOf(ModelBundle.readFrom(path), path);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException("Cannot read the model at " + path + ": " + e, e);
+    }
   }
 
   /** The reference profile of the registry's LATEST model; one clear error if there is none. */
@@ -188,6 +215,26 @@ public final class DriftPipeline {
                         + " it"));
   }
 
+  /** Prints what the drift steps wrote: drift per column, model quality, retrain triggers. */
+  static <T extends DriftOptions & OutputOptions> void printResults(
+      T options, UseCaseSpec spec, PrintStream out) {
+    DriftSettings settings = DriftSettings.of(options, spec.drift());
+    DriftSummary.read(metricsPrefix(options) + "*", settings.datasetDriftShare()).print(out);
+    if (DriftLabels.requested(options)) {
+      PerformanceSummary.read(performancePrefix(options) + "*").print(out);
+    }
+    RetrainTriggers.read(triggersPrefix(options) + "*").print(out);
+  }
+
+  /** Deletes what an earlier run's drift steps wrote under {@code --output}. */
+  static void clearOutputs(OutputOptions options) {
+    OutputFiles.deleteMatching(profilesPrefix(options) + "*");
+    OutputFiles.deleteMatching(metricsPrefix(options) + "*");
+    OutputFiles.deleteMatching(triggersPrefix(options) + "*");
+    OutputFiles.deleteMatching(datasetDriftPrefix(options) + "*");
+    OutputFiles.deleteMatching(performancePrefix(options) + "*");
+  }
+
   /** Runs to completion and prints the drift found per column; false if the job only was staged. */
   public static boolean run(Options options, PrintStream out) throws Exception {
     FileSystems.setDefaultPipelineOptions(options);
@@ -195,10 +242,8 @@ public final class DriftPipeline {
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, reference);
     if (options.getClearOutput()) {
-      OutputFiles.deleteMatching(profilesPrefix(options) + "*");
-      OutputFiles.deleteMatching(metricsPrefix(options) + "*");
+      clearOutputs(options);
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
-      OutputFiles.deleteMatching(triggersPrefix(options) + "*");
     }
     out.printf(
         "streamml drift: profiling %d-minute windows against the LATEST model's reference...%n",
@@ -207,8 +252,7 @@ public final class DriftPipeline {
       out.println("streamml drift: the runner prepared the job without running it.");
       return false;
     }
-    DriftSummary.read(metricsPrefix(options) + "*").print(out);
-    RetrainTriggers.read(triggersPrefix(options) + "*").print(out);
+    printResults(options, EventInputs.useCaseSpec(options), out);
     return true;
   }
 }

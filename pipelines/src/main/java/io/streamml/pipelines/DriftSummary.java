@@ -14,24 +14,24 @@ import org.joda.time.Instant;
 /**
  * What a drift run found, read back from its metric files: per column, how many windows drifted or
  * warned and when drift was first seen; per window, the dataset-level verdict (the share of feature
- * columns that drifted, at or above {@link #DATASET_DRIFT_SHARE} = drift).
+ * columns that drifted, at or above the run's {@code --datasetDriftShare} = drift).
  */
 public final class DriftSummary {
 
-  /** Share of drifted features at which a whole window counts as drifted (a common default). */
-  public static final double DATASET_DRIFT_SHARE = 0.5;
-
   private final List<Row> metrics;
+  private final double datasetDriftShare;
 
-  private DriftSummary(List<Row> metrics) {
+  private DriftSummary(List<Row> metrics, double datasetDriftShare) {
     this.metrics = metrics;
+    this.datasetDriftShare = datasetDriftShare;
   }
 
-  public static DriftSummary read(String pattern) {
+  /** The metrics in the files of {@code pattern}, judged at {@code datasetDriftShare}. */
+  public static DriftSummary read(String pattern, double datasetDriftShare) {
     RowJsonCodec codec = RowJsonCodec.of(DriftMetric.schema());
     List<Row> metrics = new ArrayList<>();
     OutputFiles.forEachLine(pattern, line -> metrics.add(codec.parse(line)));
-    return new DriftSummary(metrics);
+    return new DriftSummary(metrics, datasetDriftShare);
   }
 
   public List<Row> metrics() {
@@ -61,7 +61,7 @@ public final class DriftSummary {
   /** The first window whose dataset-level verdict is drift, or null. */
   public Instant firstDatasetDrift() {
     for (Map.Entry<Instant, Double> e : driftedShareByWindow().entrySet()) {
-      if (e.getValue() >= DATASET_DRIFT_SHARE) {
+      if (e.getValue() >= datasetDriftShare) {
         return e.getKey();
       }
     }
@@ -103,11 +103,11 @@ public final class DriftSummary {
                 maxPsi.getOrDefault(column, Double.NaN),
                 firstDrift.containsKey(column) ? firstDrift.get(column) : "-"));
     Map<Instant, Double> shares = driftedShareByWindow();
-    long drifted = shares.values().stream().filter(s -> s >= DATASET_DRIFT_SHARE).count();
+    long drifted = shares.values().stream().filter(s -> s >= datasetDriftShare).count();
     Instant first = firstDatasetDrift();
     out.printf(
         "dataset drift (>= %.0f%% of features drifted) in %d of %d windows%s%n",
-        100 * DATASET_DRIFT_SHARE,
+        100 * datasetDriftShare,
         drifted,
         shares.size(),
         first == null ? "" : ", first at " + first);

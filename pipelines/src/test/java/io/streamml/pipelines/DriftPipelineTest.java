@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.Row;
@@ -79,7 +78,9 @@ public class DriftPipelineTest {
 
   @Test
   public void driftAppearsAfterTheShiftAndNotBefore() {
-    DriftSummary summary = DriftSummary.read(DriftPipeline.metricsPrefix(drift) + "*");
+    DriftSummary summary =
+        DriftSummary.read(
+            DriftPipeline.metricsPrefix(drift) + "*", DriftSettings.DEFAULT_DATASET_DRIFT_SHARE);
     // 7,200 events at about one per second: four 30-minute windows, two on each side of the shift.
     assertEquals(4, summary.driftedShareByWindow().size());
     // The features of the payment itself shift; the trailing ones also carry the stream's warm-up
@@ -146,23 +147,9 @@ public class DriftPipelineTest {
     return all;
   }
 
-  /** Debian's chromium, as .ci/run installs it; headless, so no display is needed. */
-  private static String chromium(String... args) throws Exception {
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue("chromium did not finish in 60 s", process.waitFor(60, TimeUnit.SECONDS));
-    assertEquals("chromium " + args[args.length - 1], 0, process.exitValue());
-    return stdout;
-  }
-
   @Test
   public void reportRendersInChromiumWithEveryFeatureAndTheVerdicts() throws Exception {
-    String dom = chromium("--dump-dom", report.toUri().toString());
+    String dom = Chromium.run("--dump-dom", report.toUri().toString());
     for (String feature : DriftPipeline.referenceOf(drift.getRegistry()).featureNames()) {
       assertTrue(feature, dom.contains("<section id=\"col-" + feature + "\">"));
     }
@@ -170,7 +157,7 @@ public class DriftPipelineTest {
     assertTrue(dom.contains("DRIFT"));
     assertTrue(dom.contains("<svg"));
     Path png = FOLDER.getRoot().toPath().resolve("report.png");
-    chromium("--window-size=1200,2000", "--screenshot=" + png, report.toUri().toString());
+    Chromium.run("--window-size=1200,2000", "--screenshot=" + png, report.toUri().toString());
     // A blank page compresses to a few KB; charts, tables and text do not.
     assertTrue("screenshot " + Files.size(png) + " bytes", Files.size(png) > 50_000);
   }

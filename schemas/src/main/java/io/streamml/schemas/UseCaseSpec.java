@@ -34,7 +34,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
   "fields",
   "enrichments",
   "features",
-  "alertRules"
+  "alertRules",
+  "drift"
 })
 public final class UseCaseSpec implements Serializable {
 
@@ -48,6 +49,7 @@ public final class UseCaseSpec implements Serializable {
   private final List<EnrichmentSpec> enrichments;
   private final @Nullable FeatureSetSpec features;
   private final List<AlertRule> alertRules;
+  private final @Nullable DriftSpec drift;
   private transient @Nullable Schema eventSchema;
   private transient @Nullable Schema enrichedSchema;
 
@@ -62,7 +64,8 @@ public final class UseCaseSpec implements Serializable {
       @JsonProperty(value = "fields", required = true) List<FieldSpec> fields,
       @JsonProperty("enrichments") @Nullable List<EnrichmentSpec> enrichments,
       @JsonProperty("features") @Nullable FeatureSetSpec features,
-      @JsonProperty("alertRules") @Nullable List<AlertRule> alertRules) {
+      @JsonProperty("alertRules") @Nullable List<AlertRule> alertRules,
+      @JsonProperty("drift") @Nullable DriftSpec drift) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("A use-case spec needs a name");
     }
@@ -76,6 +79,7 @@ public final class UseCaseSpec implements Serializable {
     this.enrichments = enrichments == null ? List.of() : List.copyOf(enrichments);
     this.features = features;
     this.alertRules = alertRules == null ? List.of() : List.copyOf(alertRules);
+    this.drift = drift;
     validate();
   }
 
@@ -116,6 +120,29 @@ public final class UseCaseSpec implements Serializable {
       validateFeatures(enriched);
     }
     validateAlertRules();
+    if (drift != null) {
+      validateDrift(enriched);
+    }
+  }
+
+  private void validateDrift(Map<String, FieldSpec> fieldsByName) {
+    if (drift.segmentField() != null && !fieldsByName.containsKey(drift.segmentField())) {
+      throw invalid(
+          "drift.segmentField '"
+              + drift.segmentField()
+              + "' is not one of its fields "
+              + fieldsByName.keySet());
+    }
+    List<String> featureNames = features == null ? List.of() : features.names();
+    for (String feature : drift.featureThresholds().keySet()) {
+      if (!featureNames.contains(feature)) {
+        throw invalid(
+            "drift.featureThresholds names unknown feature '"
+                + feature
+                + "'; its features are "
+                + featureNames);
+      }
+    }
   }
 
   private void validateAlertRules() {
@@ -226,6 +253,12 @@ public final class UseCaseSpec implements Serializable {
     return features;
   }
 
+  /** How drift is judged (thresholds, segment); null = the defaults. */
+  @JsonProperty("drift")
+  public @Nullable DriftSpec drift() {
+    return drift;
+  }
+
   /** Reference data joined to each event before features, in order. */
   @JsonProperty("enrichments")
   public List<EnrichmentSpec> enrichments() {
@@ -251,7 +284,24 @@ public final class UseCaseSpec implements Serializable {
         fields,
         enrichments,
         features,
-        alertRules);
+        alertRules,
+        drift);
+  }
+
+  /** A copy of this spec with other drift settings. */
+  public UseCaseSpec withDrift(@Nullable DriftSpec drift) {
+    return new UseCaseSpec(
+        name,
+        description,
+        idField,
+        keyField,
+        eventTimeField,
+        labelField,
+        fields,
+        enrichments,
+        features,
+        alertRules,
+        drift);
   }
 
   /** A copy of this spec with other features (e.g. an experiment's). */
@@ -266,7 +316,8 @@ public final class UseCaseSpec implements Serializable {
         fields,
         enrichments,
         features,
-        features == null ? List.of() : alertRules);
+        features == null ? List.of() : alertRules,
+        features == null ? null : drift);
   }
 
   /** The schema of an event after enrichment: its fields, then each enrichment's fields. */
@@ -317,7 +368,8 @@ public final class UseCaseSpec implements Serializable {
         && fields.equals(that.fields)
         && enrichments.equals(that.enrichments)
         && Objects.equals(features, that.features)
-        && alertRules.equals(that.alertRules);
+        && alertRules.equals(that.alertRules)
+        && Objects.equals(drift, that.drift);
   }
 
   @Override
@@ -342,6 +394,7 @@ public final class UseCaseSpec implements Serializable {
     private final List<EnrichmentSpec> enrichments = new ArrayList<>();
     private @Nullable FeatureSetSpec features;
     private final List<AlertRule> alertRules = new ArrayList<>();
+    private @Nullable DriftSpec drift;
 
     private Builder(String name) {
       this.name = name;
@@ -392,6 +445,11 @@ public final class UseCaseSpec implements Serializable {
       return this;
     }
 
+    public Builder drift(DriftSpec drift) {
+      this.drift = drift;
+      return this;
+    }
+
     public UseCaseSpec build() {
       return new UseCaseSpec(
           name,
@@ -403,7 +461,8 @@ public final class UseCaseSpec implements Serializable {
           fields,
           enrichments,
           features,
-          alertRules);
+          alertRules,
+          drift);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.streamml.pipelines.cli;
 
+import io.streamml.pipelines.DemoDrift;
 import io.streamml.pipelines.DemoPipeline;
 import io.streamml.pipelines.DemoSummary;
 import io.streamml.pipelines.EventInputs;
@@ -43,12 +44,18 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
           "streamml demo: no model in %s yet; first the features to train one on%n",
           options.getRegistry());
     }
+    if (options.getDrift()) {
+      DemoDrift.prepare(options, out);
+    }
     DemoSummary summary = DemoPipeline.run(options);
     if (summary == null) {
       out.println("streamml demo: the runner prepared the job without running it; no results.");
       return;
     }
     summary.print(out);
+    if (DemoPipeline.willMeasureDrift(options)) {
+      DemoDrift.print(options, spec, out);
+    }
     if (train) {
       ModelRegistry registry = ModelRegistry.at(options.getRegistry());
       out.printf("%nstreamml demo: ");

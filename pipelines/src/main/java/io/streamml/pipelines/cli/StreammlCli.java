@@ -28,6 +28,7 @@ public final class StreammlCli {
           new ReplayDeadLettersCommand(),
           new BenchFeaturesCommand(),
           new BenchScoreCommand(),
+          new BenchDriftCommand(),
           new BenchKafkaCommand());
 
   private StreammlCli() {}

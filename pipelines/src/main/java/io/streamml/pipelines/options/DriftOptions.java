@@ -20,7 +20,9 @@ public interface DriftOptions extends PipelineOptions {
 
   void setDriftSlideMinutes(int value);
 
-  @Description("Also measure drift per value of this input field (e.g. a machine type).")
+  @Description(
+      "Also measure drift per value of this input field (e.g. merchant_category, machine_type);"
+          + " default: the use-case spec's drift.segmentField, if any.")
   @Nullable String getSegmentField();
 
   void setSegmentField(String value);
@@ -31,35 +33,33 @@ public interface DriftOptions extends PipelineOptions {
 
   void setMinWindowCount(long value);
 
-  @Description("PSI at or above this warns.")
-  @Default.Double(0.1)
-  double getPsiWarn();
+  @Description(
+      "PSI at or above this warns, for every feature (default: the spec's drift thresholds, else 0.1).")
+  @Nullable Double getPsiWarn();
 
-  void setPsiWarn(double value);
+  void setPsiWarn(Double value);
 
-  @Description("PSI at or above this is drift.")
-  @Default.Double(0.25)
-  double getPsiDrift();
+  @Description("PSI at or above this is drift, for every feature (default: the spec's, else 0.25).")
+  @Nullable Double getPsiDrift();
 
-  void setPsiDrift(double value);
+  void setPsiDrift(Double value);
 
-  @Description("Jensen-Shannon distance at or above this is drift.")
-  @Default.Double(0.1)
-  double getJsDrift();
+  @Description("Jensen-Shannon distance at or above this is drift (default: the spec's, else 0.1).")
+  @Nullable Double getJsDrift();
 
-  void setJsDrift(double value);
+  void setJsDrift(Double value);
 
-  @Description("Wasserstein-1 / reference std-dev at or above this is drift.")
-  @Default.Double(0.1)
-  double getWassersteinDrift();
+  @Description(
+      "Wasserstein-1 / reference std-dev at or above this is drift (default: the spec's, else 0.1).")
+  @Nullable Double getWassersteinDrift();
 
-  void setWassersteinDrift(double value);
+  void setWassersteinDrift(Double value);
 
-  @Description("A window counts as drifted when at least this share of the features drifted.")
-  @Default.Double(0.5)
-  double getDatasetDriftShare();
+  @Description(
+      "A window counts as drifted when at least this share of the features drifted (default: the spec's, else 0.5).")
+  @Nullable Double getDatasetDriftShare();
 
-  void setDatasetDriftShare(double value);
+  void setDatasetDriftShare(Double value);
 
   @Description("Ask for retraining after this many drifted windows in a row.")
   @Default.Integer(2)
@@ -84,4 +84,45 @@ public interface DriftOptions extends PipelineOptions {
   double getRetrainEveryHours();
 
   void setRetrainEveryHours(double value);
+
+  @Description(
+      "Label files (JSON lines: event_id, label 1/0, event_time, optional label_time) to measure"
+          + " model quality per window with; unset = no labels from files.")
+  @Nullable String getLabels();
+
+  void setLabels(String value);
+
+  @Description("Also take labels from the events' own label field (e.g. is_fraud).")
+  @Default.Boolean(false)
+  boolean getLabelsFromEvents();
+
+  void setLabelsFromEvents(boolean value);
+
+  @Description(
+      "Minutes after its event a label from the events arrives; on files or the archive, labels"
+          + " that would arrive after the last event are left out.")
+  @Default.Integer(0)
+  int getLabelDelayMinutes();
+
+  void setLabelDelayMinutes(int value);
+
+  @Description("How late after its window a label may still count, in hours.")
+  @Default.Double(24)
+  double getMaxLabelDelayHours();
+
+  void setMaxLabelDelayHours(double value);
+
+  @Description(
+      "Ask for retraining (PERFORMANCE_DROP) when a window's AUC is below this for"
+          + " --retrainAfterWindows windows in a row; 0 = never (needs labels).")
+  @Default.Double(0)
+  double getMinAuc();
+
+  void setMinAuc(double value);
+
+  @Description("Windows with fewer labelled scores than this are not judged on their AUC.")
+  @Default.Long(200)
+  long getMinLabelledPerWindow();
+
+  void setMinLabelledPerWindow(long value);
 }

@@ -1,6 +1,7 @@
 package io.streamml.pipelines.report;
 
 import io.streamml.pipelines.DriftPipeline;
+import io.streamml.pipelines.DriftSettings;
 import io.streamml.pipelines.OutputFiles;
 import io.streamml.pipelines.options.DriftOptions;
 import io.streamml.pipelines.options.RegistryOptions;
@@ -9,6 +10,8 @@ import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.WindowProfile;
 import io.streamml.transforms.drift.ReferenceProfile;
+import io.streamml.transforms.model.ModelBundle;
+import io.streamml.transforms.model.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -43,6 +46,7 @@ public final class ReportRun {
     }
     List<Row> profiles =
         read(OutputFiles.join(options.getInput(), "drift/profiles/part*"), writtenProfileSchema());
+    ModelBundle bundle = ModelRegistry.at(options.getRegistry()).loadLatest();
     ReferenceProfile reference = DriftPipeline.referenceOf(options.getRegistry());
     String html =
         DriftReport.render(
@@ -50,7 +54,7 @@ public final class ReportRun {
             metrics,
             profiles,
             reference,
-            DriftPipeline.thresholds(options));
+            DriftSettings.of(options, bundle.spec().drift()).thresholds());
     String file =
         options.getReportFile() != null
             ? options.getReportFile()

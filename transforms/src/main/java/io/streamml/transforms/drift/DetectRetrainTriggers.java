@@ -1,8 +1,9 @@
 package io.streamml.transforms.drift;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
 import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.RetrainTrigger;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,9 +35,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * Turns drift metrics (from {@link ComputeDrift}) into {@link RetrainTrigger} rows under a {@link
- * RetrainPolicy}: each window's outcome (share of drifted features, whether the score drifted) per
- * segment is fed to the policy in event-time order, so one incident gives one trigger.
+ * Turns drift metrics (from {@link ComputeDrift}; or, with {@link #onPerformance}, measured model
+ * quality) into {@link RetrainTrigger} rows under a {@link RetrainPolicy}: each window's outcome
+ * (share of drifted features, whether the score drifted) per segment is fed to the policy in
+ * event-time order, so one incident gives one trigger.
  *
  * <p>Windows are decided once the watermark has passed them (on bounded input, at its end), so a
  * window is judged after every window before it. Policy state is kept per segment.
@@ -44,17 +46,44 @@ import org.joda.time.Instant;
 public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PCollection<Row>> {
 
   private final RetrainPolicy policy;
+  private final boolean performance;
 
-  private DetectRetrainTriggers(RetrainPolicy policy) {
+  private DetectRetrainTriggers(RetrainPolicy policy, boolean performance) {
     this.policy = policy;
+    this.performance = performance;
   }
 
+  /** Triggers from DriftMetric rows: data drift, prediction drift and the schedule. */
   public static DetectRetrainTriggers withPolicy(RetrainPolicy policy) {
-    return new DetectRetrainTriggers(policy);
+    return new DetectRetrainTriggers(policy, false);
+  }
+
+  /**
+   * Triggers from ModelPerformance rows (see {@link MeasurePerformance}): {@code PERFORMANCE_DROP}
+   * when the AUC stays below the policy's minimum; the policy needs {@link
+   * RetrainPolicy#withMinAuc}. Performance windows keep their own in-a-row count, re-arm and
+   * cool-down, apart from drift's.
+   */
+  public static DetectRetrainTriggers onPerformance(RetrainPolicy policy) {
+    checkArgument(policy.minAuc() != null, "performance triggers need a minimum AUC (withMinAuc)");
+    return new DetectRetrainTriggers(policy, true);
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<Row> metrics) {
+  public PCollection<Row> expand(PCollection<Row> rows) {
+    if (performance) {
+      return rows.apply(
+              "KeyPerformanceWindows",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptors.strings(), TypeDescriptor.of(WindowOutcome.class)))
+                  .via(row -> KV.of("", WindowOutcome.ofPerformance(row))))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(WindowOutcome.class)))
+          .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
+          .apply("ApplyRetrainPolicy", ParDo.of(new PolicyFn(policy)))
+          .setRowSchema(RetrainTrigger.schema());
+    }
+    PCollection<Row> metrics = rows;
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     return metrics
         .apply(
@@ -70,90 +99,27 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
                       return KV.of(KV.of(segment == null ? "" : segment, start), m);
                     }))
         .setCoder(KvCoder.of(keyCoder, metrics.getCoder()))
-        .apply("SummarizeWindows", Combine.perKey(new OutcomeFn()))
-        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(Outcome.class)))
+        .apply("SummarizeWindows", Combine.perKey(new WindowOutcome.CombineOutcomes()))
+        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(WindowOutcome.class)))
         .apply(
             "KeyBySegment",
             MapElements.into(
                     TypeDescriptors.kvs(
-                        TypeDescriptors.strings(), TypeDescriptor.of(Outcome.class)))
+                        TypeDescriptors.strings(), TypeDescriptor.of(WindowOutcome.class)))
                 .via(kv -> KV.of(kv.getKey().getKey(), kv.getValue())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Outcome.class)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(WindowOutcome.class)))
         .apply("IntoGlobalWindow", Window.into(new GlobalWindows()))
         .apply("ApplyRetrainPolicy", ParDo.of(new PolicyFn(policy)))
         .setRowSchema(RetrainTrigger.schema());
   }
 
-  /** One window's outcome for one segment. */
-  static final class Outcome implements Serializable {
-    private static final long serialVersionUID = 1L;
-    long windowStart = Long.MAX_VALUE;
-    long windowEnd = Long.MIN_VALUE;
-    int features;
-    int driftedFeatures;
-    boolean scoreDrifted;
-
-    double driftedShare() {
-      return features == 0 ? 0 : (double) driftedFeatures / features;
-    }
-  }
-
-  private static final class OutcomeFn extends Combine.CombineFn<Row, Outcome, Outcome> {
-    @Override
-    public Outcome createAccumulator() {
-      return new Outcome();
-    }
-
-    @Override
-    public Outcome addInput(Outcome outcome, Row metric) {
-      boolean drifted =
-          DriftMetric.Verdict.DRIFT.name().equals(metric.getString(DriftMetric.VERDICT));
-      outcome.windowStart =
-          Math.min(outcome.windowStart, metric.getDateTime(DriftMetric.WINDOW_START).getMillis());
-      outcome.windowEnd =
-          Math.max(outcome.windowEnd, metric.getDateTime(DriftMetric.WINDOW_END).getMillis());
-      if (ReferenceProfile.SCORE.equals(metric.getString(DriftMetric.COLUMN))) {
-        outcome.scoreDrifted |= drifted;
-      } else {
-        outcome.features++;
-        outcome.driftedFeatures += drifted ? 1 : 0;
-      }
-      return outcome;
-    }
-
-    @Override
-    public Outcome mergeAccumulators(Iterable<Outcome> outcomes) {
-      Outcome merged = new Outcome();
-      for (Outcome o : outcomes) {
-        merged.windowStart = Math.min(merged.windowStart, o.windowStart);
-        merged.windowEnd = Math.max(merged.windowEnd, o.windowEnd);
-        merged.features += o.features;
-        merged.driftedFeatures += o.driftedFeatures;
-        merged.scoreDrifted |= o.scoreDrifted;
-      }
-      return merged;
-    }
-
-    @Override
-    public Outcome extractOutput(Outcome outcome) {
-      return outcome;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Outcome> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Row> inputCoder) {
-      return SerializableCoder.of(Outcome.class);
-    }
-  }
-
   /** Buffers window outcomes until the watermark passes them, then judges them in order. */
-  private static final class PolicyFn extends DoFn<KV<String, Outcome>, Row> {
+  private static final class PolicyFn extends DoFn<KV<String, WindowOutcome>, Row> {
     private final RetrainPolicy policy;
 
     @StateId("pending")
-    private final StateSpec<BagState<Outcome>> pendingSpec =
-        StateSpecs.bag(SerializableCoder.of(Outcome.class));
+    private final StateSpec<BagState<WindowOutcome>> pendingSpec =
+        StateSpecs.bag(SerializableCoder.of(WindowOutcome.class));
 
     @StateId("policy")
     private final StateSpec<ValueState<RetrainPolicy.State>> policySpec =
@@ -172,9 +138,9 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
 
     @ProcessElement
     public void process(
-        @Element KV<String, Outcome> element,
+        @Element KV<String, WindowOutcome> element,
         @Timestamp Instant timestamp,
-        @StateId("pending") BagState<Outcome> pending,
+        @StateId("pending") BagState<WindowOutcome> pending,
         @StateId("segment") ValueState<String> segment,
         @TimerId("decide") Timer decide) {
       pending.add(element.getValue());
@@ -187,14 +153,14 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
     @OnTimer("decide")
     public void decide(
         OnTimerContext context,
-        @StateId("pending") BagState<Outcome> pending,
+        @StateId("pending") BagState<WindowOutcome> pending,
         @StateId("policy") ValueState<RetrainPolicy.State> policyState,
         @StateId("segment") ValueState<String> segment,
         @TimerId("decide") Timer decide) {
       long now = context.timestamp().getMillis();
-      List<Outcome> ready = new ArrayList<>();
-      List<Outcome> later = new ArrayList<>();
-      for (Outcome o : pending.read()) {
+      List<WindowOutcome> ready = new ArrayList<>();
+      List<WindowOutcome> later = new ArrayList<>();
+      for (WindowOutcome o : pending.read()) {
         (o.windowEnd - 1 <= now ? ready : later).add(o);
       }
       ready.sort(Comparator.comparingLong(o -> o.windowStart));
@@ -203,9 +169,11 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
         state = new RetrainPolicy.State();
       }
       String key = segment.read();
-      for (Outcome o : ready) {
+      for (WindowOutcome o : ready) {
         RetrainTrigger.Reason reason =
-            policy.next(state, o.windowEnd, o.driftedShare(), o.scoreDrifted);
+            o.performance
+                ? policy.nextPerformance(state, o.windowEnd, o.labelled, o.auc)
+                : policy.next(state, o.windowEnd, o.driftedShare(), o.scoreDrifted);
         if (reason != null) {
           context.output(trigger(o, key, reason));
         }
@@ -218,15 +186,19 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
       }
     }
 
-    private Row trigger(Outcome o, @Nullable String segment, RetrainTrigger.Reason reason) {
+    private Row trigger(WindowOutcome o, @Nullable String segment, RetrainTrigger.Reason reason) {
       String detail =
-          String.format(
-              "%d of %d features drifted (%.0f%%, threshold %.0f%%)%s",
-              o.driftedFeatures,
-              o.features,
-              100 * o.driftedShare(),
-              100 * policy.datasetDriftShare(),
-              o.scoreDrifted ? "; the score drifted" : "");
+          o.performance
+              ? String.format(
+                  "AUC %.4f < minimum %.4f on %d labelled scores",
+                  o.auc, policy.minAuc(), o.labelled)
+              : String.format(
+                  "%d of %d features drifted (%.0f%%, threshold %.0f%%)%s",
+                  o.driftedFeatures,
+                  o.features,
+                  100 * o.driftedShare(),
+                  100 * policy.datasetDriftShare(),
+                  o.scoreDrifted ? "; the score drifted" : "");
       return Row.withSchema(RetrainTrigger.schema())
           .withFieldValue(RetrainTrigger.TRIGGER_TIME, new Instant(o.windowEnd))
           .withFieldValue(
@@ -234,7 +206,7 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
           .withFieldValue(RetrainTrigger.REASON, reason.name())
           .withFieldValue(RetrainTrigger.DETAIL, detail)
           .withFieldValue(RetrainTrigger.WINDOW_START, new Instant(o.windowStart))
-          .withFieldValue(RetrainTrigger.DRIFTED_SHARE, o.driftedShare())
+          .withFieldValue(RetrainTrigger.DRIFTED_SHARE, o.performance ? 0.0 : o.driftedShare())
           .build();
     }
   }

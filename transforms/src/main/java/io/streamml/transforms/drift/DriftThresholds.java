@@ -3,6 +3,7 @@ package io.streamml.transforms.drift;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.DriftSpec;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +21,7 @@ public final class DriftThresholds implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Metrics with thresholds, as named in DriftMetric rows. */
-  public static final List<String> METRICS =
-      List.of(DriftMetric.PSI, DriftMetric.JS_DISTANCE, DriftMetric.WASSERSTEIN_NORMALIZED);
+  public static final List<String> METRICS = DriftSpec.METRICS;
 
   public static final long DEFAULT_MIN_COUNT = 500;
 
@@ -42,6 +42,23 @@ public final class DriftThresholds implements Serializable {
     defaults.put(DriftMetric.JS_DISTANCE, new double[] {0.1, 0.1});
     defaults.put(DriftMetric.WASSERSTEIN_NORMALIZED, new double[] {0.1, 0.1});
     return new DriftThresholds(defaults, new HashMap<>(), DEFAULT_MIN_COUNT);
+  }
+
+  /** The defaults with a use-case spec's drift thresholds (all features, then single ones). */
+  public static DriftThresholds fromSpec(DriftSpec spec) {
+    DriftThresholds thresholds = defaults();
+    for (Map.Entry<String, DriftSpec.Levels> e : spec.thresholds().entrySet()) {
+      thresholds = thresholds.with(e.getKey(), e.getValue().warn(), e.getValue().drift());
+    }
+    for (Map.Entry<String, Map<String, DriftSpec.Levels>> feature :
+        spec.featureThresholds().entrySet()) {
+      for (Map.Entry<String, DriftSpec.Levels> e : feature.getValue().entrySet()) {
+        thresholds =
+            thresholds.withForColumn(
+                feature.getKey(), e.getKey(), e.getValue().warn(), e.getValue().drift());
+      }
+    }
+    return thresholds;
   }
 
   /** Sets {@code metric}'s warn and drift levels for every column (infinity turns it off). */

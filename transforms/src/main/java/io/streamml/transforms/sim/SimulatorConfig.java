@@ -149,6 +149,11 @@ public final class SimulatorConfig implements Serializable {
     return numEvents != null && eventsPerSecond == null;
   }
 
+  /** The earliest event time the {@code index}-th event can have, e.g. to place a shift. */
+  public Instant timeLowerBound(long index) {
+    return EventSimulator.create(this).timeLowerBound(index);
+  }
+
   boolean isShifted(Instant eventTime) {
     return shiftFrom != null && !eventTime.isBefore(shiftFrom);
   }
