@@ -1,14 +1,17 @@
 package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.DriftOptions;
+import io.streamml.pipelines.options.DriftTopicsOptions;
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.RetrainTrigger;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.drift.ComputeDrift;
 import io.streamml.transforms.drift.DetectRetrainTriggers;
@@ -37,7 +40,9 @@ import org.joda.time.Duration;
  * Measures drift of the live (or archived) features against the reference profile of the model in
  * {@code --registry} (its LATEST version): read → parse → (enrich) → the serving features → {@link
  * ProfileWindow} per event-time window → {@link ComputeDrift}. Writes window profiles, drift
- * metrics and dead letters as JSON lines under {@code --output/drift/}.
+ * metrics, retrain triggers and dead letters as JSON lines under {@code --output/drift/} and, with
+ * {@code --outputTopic...} flags, to Kafka topics (metrics keyed by column, triggers by reason,
+ * dead letters unkeyed).
  */
 public final class DriftPipeline {
 
@@ -50,7 +55,9 @@ public final class DriftPipeline {
           OutputOptions,
           RegistryOptions,
           ScoringOptions,
-          DriftOptions {}
+          DriftOptions,
+          KafkaSinkOptions,
+          DriftTopicsOptions {}
 
   private DriftPipeline() {}
 
@@ -140,16 +147,23 @@ public final class DriftPipeline {
         "WriteProfiles",
         profilesPrefix(options));
     writeInGlobalWindow(metrics, "WriteDriftMetrics", metricsPrefix(options));
-    writeInGlobalWindow(
+    PCollection<Row> triggers =
         metrics.apply(
-            "DetectRetrainTriggers", DetectRetrainTriggers.withPolicy(retrainPolicy(options))),
-        "WriteRetrainTriggers",
-        triggersPrefix(options));
+            "DetectRetrainTriggers", DetectRetrainTriggers.withPolicy(retrainPolicy(options)));
+    writeInGlobalWindow(triggers, "WriteRetrainTriggers", triggersPrefix(options));
+    StreamOutputs.toKafka(
+        metrics, "DriftMetrics", options.getOutputTopicDriftMetrics(), DriftMetric.COLUMN, options);
+    StreamOutputs.toKafka(
+        triggers,
+        "RetrainTriggers",
+        options.getOutputTopicRetrainTriggers(),
+        RetrainTrigger.REASON,
+        options);
+    PCollectionList<Row> deadLetters =
+        PCollectionList.of(parsed.failures()).and(features.failures()).and(scored.failures());
+    StreamOutputs.deadLettersToKafka(deadLetters, options);
     writeInGlobalWindow(
-        PCollectionList.of(parsed.failures())
-            .and(features.failures())
-            .and(scored.failures())
-            .apply("CollectDeadLetters", Flatten.pCollections()),
+        deadLetters.apply("CollectDeadLetters", Flatten.pCollections()),
         "WriteDeadLetters",
         deadLettersPrefix(options));
   }

@@ -58,6 +58,21 @@ class KafkaCliTest {
   }
 
   @Test
+  void twoStopPositionsAreOneLine() {
+    assertEquals(
+        2,
+        run(
+            "train",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--maxRecords=5",
+            "--stopTimestamp=2026-01-01T00:00:00Z"));
+    assertEquals(
+        "streamml train: --maxRecords and --stopTimestamp both end the read; give one of them",
+        err());
+  }
+
+  @Test
   void anArchiveWithNoFilesIsOneLine() {
     assertEquals(2, run("demo", "--inputArchive=/nonexistent/archive/events"));
     assertEquals(
@@ -80,6 +95,23 @@ class KafkaCliTest {
       String help = out.toString(StandardCharsets.UTF_8);
       assertTrue(help.startsWith("Usage: streamml " + command), help);
       assertTrue(help.contains("--bootstrapServers"), help);
+    }
+  }
+
+  @Test
+  public void scoreAndDriftPrintTheirOutputTopics() {
+    String[][] expected = {
+      {"score", "--outputTopicScores", "--outputTopicAlerts", "--outputTopicDeadLetters"},
+      {"drift", "--outputTopicDriftMetrics", "--outputTopicRetrainTriggers"},
+      {"demo", "--outputTopicScores", "--outputTopicAlerts", "--outputTopicFeatures"},
+    };
+    for (String[] command : expected) {
+      out.reset();
+      assertEquals(0, run(command[0], "--help"));
+      String help = out.toString(StandardCharsets.UTF_8);
+      for (int i = 1; i < command.length; i++) {
+        assertTrue(help.contains(command[i]), command[0] + " --help lacks " + command[i]);
+      }
     }
   }
 }
