@@ -73,6 +73,25 @@ class KafkaCliTest {
   }
 
   @Test
+  void benchKafkaNeedsOneOutputTopic() {
+    String expected =
+        "streamml bench-kafka: bench-kafka needs one of --outputTopicFeatures=TOPIC (features) or"
+            + " --outputTopicScores=TOPIC (features and scores)";
+    assertEquals(2, run("bench-kafka", "--bootstrapServers=localhost:1", "--inputTopic=e"));
+    assertEquals(expected, err());
+    err.reset();
+    assertEquals(
+        2,
+        run(
+            "bench-kafka",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--outputTopicFeatures=f",
+            "--outputTopicScores=s"));
+    assertEquals(expected, err());
+  }
+
+  @Test
   void anArchiveWithNoFilesIsOneLine() {
     assertEquals(2, run("demo", "--inputArchive=/nonexistent/archive/events"));
     assertEquals(
