@@ -2,8 +2,12 @@ package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
+import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.ScoreTopicsOptions;
+import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.FeatureVector;
+import io.streamml.schemas.Score;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ParseEvents;
@@ -15,21 +19,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Events per second from a Kafka topic to a Kafka output topic (read → parse → features → write) on
- * the chosen runner, against the ceiling of a plain {@link KafkaConsumer} reading the same records
- * in the same run. Not a test: the pipeline reads exactly as many records as the consumer found, so
- * both sides do the same amount of reading.
+ * Events per second from a Kafka topic to a Kafka output topic on the chosen runner: read → parse →
+ * features → {@code --outputTopicFeatures}, or, with {@code --outputTopicScores}, read → parse →
+ * features → XGBoost scores (the registry's model) → that topic; against the ceiling of a plain
+ * {@link KafkaConsumer} reading the same records in the same run. Not a test: the pipeline reads
+ * exactly as many records as the consumer found, so both sides do the same amount of reading.
  */
 public final class BenchKafkaPipeline {
 
   /** The benchmark's flags. */
-  public interface Options extends UseCaseOptions, KafkaOptions, KafkaSinkOptions {}
+  public interface Options
+      extends UseCaseOptions,
+          KafkaOptions,
+          KafkaSinkOptions,
+          ScoreTopicsOptions,
+          RegistryOptions,
+          ScoringOptions {}
 
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -38,8 +51,11 @@ public final class BenchKafkaPipeline {
   /** Runs both sides and prints the table; returns the pipeline rate / consumer rate ratio. */
   public static double run(Options options, PrintStream out) {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
-    if (options.getOutputTopicFeatures() == null) {
-      throw new IllegalArgumentException("bench-kafka needs --outputTopicFeatures=TOPIC");
+    boolean scoring = options.getOutputTopicScores() != null;
+    if ((options.getOutputTopicFeatures() == null) == !scoring) {
+      throw new IllegalArgumentException(
+          "bench-kafka needs one of --outputTopicFeatures=TOPIC (features) or"
+              + " --outputTopicScores=TOPIC (features and scores)");
     }
     if (options.getMaxRecords() != null
         || options.getConsumerGroup() != null
@@ -60,21 +76,27 @@ public final class BenchKafkaPipeline {
     }
 
     options.setStopAtEnd(true);
+    String target = scoring ? options.getOutputTopicScores() : options.getOutputTopicFeatures();
     out.printf(
-        "running topic -> features -> %s on %s...%n",
-        options.getOutputTopicFeatures(), options.getRunner().getSimpleName());
+        "running topic -> features%s -> %s on %s...%n",
+        scoring ? " -> scores" : "", target, options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
-    StreamOutputs.toKafka(
+    PCollection<Row> vectors =
         pipeline
             .apply("ReadEvents", ReadEvents.fromKafka(KafkaSources.config(options, spec)))
             .apply("ParseEvents", ParseEvents.of(spec))
             .output()
             .apply("ExtractFeatures", WindowedFeatures.of(spec))
-            .output(),
-        "Features",
-        options.getOutputTopicFeatures(),
-        FeatureVector.KEY,
-        options);
+            .output();
+    if (scoring) {
+      PCollection<Row> scores =
+          vectors
+              .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()))
+              .output();
+      StreamOutputs.toKafka(scores, "Scores", target, Score.KEY, options);
+    } else {
+      StreamOutputs.toKafka(vectors, "Features", target, FeatureVector.KEY, options);
+    }
     long pipelineStart = System.nanoTime();
     pipeline.run().waitUntilFinish();
     double pipelineSeconds = (System.nanoTime() - pipelineStart) / 1e9;
@@ -94,9 +116,9 @@ public final class BenchKafkaPipeline {
         pipelineSeconds,
         pipelineRate);
     out.printf(
-        "pipeline / consumer: %.3f (pipeline time includes job start-up, parsing, features and"
+        "pipeline / consumer: %.3f (pipeline time includes job start-up, parsing, features%s and"
             + " the write)%n",
-        pipelineRate / consumerRate);
+        pipelineRate / consumerRate, scoring ? ", scoring" : "");
     return pipelineRate / consumerRate;
   }
 

@@ -8,12 +8,15 @@ import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.ScoreTopicsOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.Alert;
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.RowJsonCodec;
+import io.streamml.schemas.Score;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.ingest.ReadEvents;
@@ -50,6 +53,7 @@ public final class DemoPipeline {
           TrainingOptions,
           ArchiveOptions,
           KafkaSinkOptions,
+          ScoreTopicsOptions,
           ScoringOptions,
           DriftOptions,
           DemoDriftOptions {}
@@ -106,19 +110,24 @@ public final class DemoPipeline {
               willScore(options) ? ScoringStages.transform(options, options.getRegistry()) : null);
       scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
       scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
+      StreamOutputs.toKafka(
+          scored.scores, "Scores", options.getOutputTopicScores(), Score.KEY, options);
+      StreamOutputs.toKafka(
+          scored.alerts, "Alerts", options.getOutputTopicAlerts(), Alert.KEY, options);
       deadLetters = deadLetters.and(scored.deadLetters);
       if (willMeasureDrift(options)) {
         deadLetters =
             deadLetters.and(
                 DriftStages.measure(
-                    pipeline,
-                    options,
-                    spec,
-                    parsed.output(),
-                    events,
-                    features.output(),
-                    scored.scores,
-                    DriftPipeline.referenceOf(options, options.getRegistry())));
+                        pipeline,
+                        options,
+                        spec,
+                        parsed.output(),
+                        events,
+                        features.output(),
+                        scored.scores,
+                        DriftPipeline.referenceOf(options, options.getRegistry()))
+                    .deadLetters);
       }
     }
     StreamOutputs.deadLettersToKafka(deadLetters, options);
@@ -148,6 +157,11 @@ public final class DemoPipeline {
         ScoringStages.apply(vectors, spec, ScoringStages.transform(options, options.getRegistry()));
     scored.scores.apply("WriteScores", WriteJsonLines.to(ScoringStages.scoresPrefix(options)));
     scored.alerts.apply("WriteAlerts", WriteJsonLines.to(ScoringStages.alertsPrefix(options)));
+    StreamOutputs.toKafka(
+        scored.scores, "Scores", options.getOutputTopicScores(), Score.KEY, options);
+    StreamOutputs.toKafka(
+        scored.alerts, "Alerts", options.getOutputTopicAlerts(), Alert.KEY, options);
+    StreamOutputs.deadLettersToKafka(PCollectionList.of(scored.deadLetters), options);
     scored.deadLetters.apply(
         "WriteScoringDeadLetters", WriteJsonLines.to(deadLettersPrefix(options) + "-scoring"));
     OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");

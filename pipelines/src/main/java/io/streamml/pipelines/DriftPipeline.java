@@ -1,13 +1,17 @@
 package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.DriftOptions;
+import io.streamml.pipelines.options.DriftTopicsOptions;
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.RetrainTrigger;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.drift.ComputeDrift;
 import io.streamml.transforms.drift.MeasurePerformance;
@@ -19,7 +23,6 @@ import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -38,8 +41,10 @@ import org.joda.time.Duration;
  * {@code --registry} (its LATEST version): read → parse → (enrich) → the serving features → {@link
  * ProfileWindow} per event-time window → {@link ComputeDrift}. Writes window profiles, drift
  * metrics, the dataset verdict per window, retrain triggers and dead letters as JSON lines under
- * {@code --output/drift/}; with labels ({@code --labels}, {@code --labelsFromEvents}) also the
- * model's quality per window ({@link MeasurePerformance}), which can ask for retraining.
+ * {@code --output/drift/} and, with {@code --outputTopic...} flags, to Kafka topics (metrics keyed
+ * by column, triggers by reason, dead letters unkeyed); with labels ({@code --labels}, {@code
+ * --labelsFromEvents}) also the model's quality per window ({@link MeasurePerformance}), which can
+ * ask for retraining.
  */
 public final class DriftPipeline {
 
@@ -52,7 +57,9 @@ public final class DriftPipeline {
           OutputOptions,
           RegistryOptions,
           ScoringOptions,
-          DriftOptions {}
+          DriftOptions,
+          KafkaSinkOptions,
+          DriftTopicsOptions {}
 
   private DriftPipeline() {}
 
@@ -133,7 +140,7 @@ public final class DriftPipeline {
         features
             .output()
             .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()));
-    List<PCollection<Row>> deadLetters =
+    DriftStages.Outputs drift =
         DriftStages.measure(
             pipeline,
             options,
@@ -143,12 +150,26 @@ public final class DriftPipeline {
             features.output(),
             scored.output(),
             reference);
-    writeInGlobalWindow(
+    StreamOutputs.toKafka(
+        drift.metrics,
+        "DriftMetrics",
+        options.getOutputTopicDriftMetrics(),
+        DriftMetric.COLUMN,
+        options);
+    StreamOutputs.toKafka(
+        drift.triggers,
+        "RetrainTriggers",
+        options.getOutputTopicRetrainTriggers(),
+        RetrainTrigger.REASON,
+        options);
+    PCollectionList<Row> deadLetters =
         PCollectionList.of(parsed.failures())
             .and(inOneWindow(features.failures(), "FeatureDeadLetters"))
             .and(inOneWindow(scored.failures(), "ScoringDeadLetters"))
-            .and(deadLetters)
-            .apply("CollectDeadLetters", Flatten.pCollections()),
+            .and(drift.deadLetters);
+    StreamOutputs.deadLettersToKafka(deadLetters, options);
+    writeInGlobalWindow(
+        deadLetters.apply("CollectDeadLetters", Flatten.pCollections()),
         "WriteDeadLetters",
         deadLettersPrefix(options));
   }

@@ -31,8 +31,24 @@ final class DriftStages {
 
   private DriftStages() {}
 
-  /** Adds the steps; returns the dead letters of label files (empty without them). */
-  static <T extends DriftOptions & OutputOptions> List<PCollection<Row>> measure(
+  /** What the drift steps produce that a pipeline may send on (to Kafka, say). */
+  static final class Outputs {
+    final PCollection<Row> metrics;
+    final PCollection<Row> triggers;
+
+    /** Dead letters of label files (none without them). */
+    final List<PCollection<Row>> deadLetters;
+
+    Outputs(
+        PCollection<Row> metrics, PCollection<Row> triggers, List<PCollection<Row>> deadLetters) {
+      this.metrics = metrics;
+      this.triggers = triggers;
+      this.deadLetters = deadLetters;
+    }
+  }
+
+  /** Adds the steps and returns the metrics, the retrain triggers and label dead letters. */
+  static <T extends DriftOptions & OutputOptions> Outputs measure(
       Pipeline pipeline,
       T options,
       UseCaseSpec spec,
@@ -106,12 +122,12 @@ final class DriftStages {
       throw new IllegalArgumentException(
           "--minAuc needs labels: give --labels=FILES or --labelsFromEvents");
     }
-    DriftPipeline.writeInGlobalWindow(
+    PCollection<Row> allTriggers =
         triggers.size() == 1
             ? triggers.get(0)
-            : triggers.apply("CollectRetrainTriggers", Flatten.pCollections()),
-        "WriteRetrainTriggers",
-        DriftPipeline.triggersPrefix(options));
-    return deadLetters;
+            : triggers.apply("CollectRetrainTriggers", Flatten.pCollections());
+    DriftPipeline.writeInGlobalWindow(
+        allTriggers, "WriteRetrainTriggers", DriftPipeline.triggersPrefix(options));
+    return new Outputs(metrics, allTriggers, deadLetters);
   }
 }

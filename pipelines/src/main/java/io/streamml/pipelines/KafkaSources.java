@@ -39,6 +39,10 @@ final class KafkaSources {
               EventInputs.time("--startTimestamp", options.getStartTimestamp()));
     }
     if (options.getStopTimestamp() != null) {
+      if (options.getMaxRecords() != null) {
+        throw new IllegalArgumentException(
+            "--maxRecords and --stopTimestamp both end the read; give one of them");
+      }
       config =
           config.withStopTimestamp(EventInputs.time("--stopTimestamp", options.getStopTimestamp()));
     }

@@ -2,11 +2,16 @@ package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.RegistryOptions;
+import io.streamml.pipelines.options.ScoreTopicsOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.Alert;
+import io.streamml.schemas.FeatureVector;
+import io.streamml.schemas.Score;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.features.WindowedFeatures;
 import io.streamml.transforms.io.WriteJsonLines;
@@ -23,10 +28,11 @@ import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Scores a stream: read (files or the simulator) → parse → (enrich) → features → XGBoost scores →
- * model and rule alerts; writes scores, alerts and dead letters as JSON lines under {@code
- * --output}. On a stream ({@code --events=0}) it follows the registry's LATEST and runs until
- * cancelled.
+ * Scores a stream: read (files, the archive, Kafka or the simulator) → parse → (enrich) → features
+ * → XGBoost scores → model and rule alerts; writes scores, alerts and dead letters as JSON lines
+ * under {@code --output} and, with {@code --outputTopic...} flags, to Kafka topics (features,
+ * scores and alerts keyed by entity key, dead letters unkeyed). On a stream ({@code --events=0} or
+ * an unbounded Kafka read) it follows the registry's LATEST and runs until cancelled.
  */
 public final class ScorePipeline {
 
@@ -38,7 +44,9 @@ public final class ScorePipeline {
           EnrichmentOptions,
           OutputOptions,
           RegistryOptions,
-          ScoringOptions {}
+          ScoringOptions,
+          KafkaSinkOptions,
+          ScoreTopicsOptions {}
 
   private ScorePipeline() {}
 
@@ -74,9 +82,20 @@ public final class ScorePipeline {
       scored.scores.apply("WriteScoresParquet", WriteParquet.to(scoresParquet(options), "scores"));
       scored.alerts.apply("WriteAlertsParquet", WriteParquet.to(alertsParquet(options), "alerts"));
     }
-    PCollectionList.of(parsed.failures())
-        .and(features.failures())
-        .and(scored.deadLetters)
+    StreamOutputs.toKafka(
+        features.output(),
+        "Features",
+        options.getOutputTopicFeatures(),
+        FeatureVector.KEY,
+        options);
+    StreamOutputs.toKafka(
+        scored.scores, "Scores", options.getOutputTopicScores(), Score.KEY, options);
+    StreamOutputs.toKafka(
+        scored.alerts, "Alerts", options.getOutputTopicAlerts(), Alert.KEY, options);
+    PCollectionList<Row> deadLetters =
+        PCollectionList.of(parsed.failures()).and(features.failures()).and(scored.deadLetters);
+    StreamOutputs.deadLettersToKafka(deadLetters, options);
+    deadLetters
         .apply("CollectDeadLetters", Flatten.pCollections())
         .apply("WriteDeadLetters", WriteJsonLines.to(deadLettersPrefix(options)));
   }

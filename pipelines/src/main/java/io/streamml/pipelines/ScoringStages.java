@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.schemas.DeadLetter;
@@ -73,7 +74,9 @@ public final class ScoringStages {
   public static ScoreWithXGBoost transform(ScoringOptions options, String registry) {
     String path = modelPath(options, registry);
     ScoreWithXGBoost score;
-    if (hasModel(path)) {
+    if (hasModel(path) && endsAtAPosition(options)) {
+      score = ScoreWithXGBoost.pinned(latestBundle(path));
+    } else if (hasModel(path)) {
       score = ScoreWithXGBoost.fromRegistry(path);
     } else if (isBundle(path)) {
       score = ScoreWithXGBoost.pinned(path);
@@ -109,6 +112,27 @@ public final class ScoringStages {
       score = score.withCrossBundleBatching(Duration.millis(millis));
     }
     return score;
+  }
+
+  /**
+   * Whether the events come from a Kafka read that ends at offsets found at launch ({@code
+   * --stopAtEnd}, {@code --stopTimestamp}). Beam types that read's output as unbounded (KafkaIO's
+   * splittable reader), so a registry scorer would poll LATEST for ever and the job never end; like
+   * any bounded input, it is scored with the version LATEST names at launch instead.
+   */
+  private static boolean endsAtAPosition(ScoringOptions options) {
+    KafkaOptions kafka = options.as(KafkaOptions.class);
+    return kafka.getInputTopic() != null
+        && (kafka.getStopAtEnd() || kafka.getStopTimestamp() != null);
+  }
+
+  private static String latestBundle(String registry) {
+    try {
+      ModelRegistry models = ModelRegistry.at(registry);
+      return models.folderOf(models.latestVersion());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read LATEST of --registry=" + registry, e);
+    }
   }
 
   private static boolean isBundle(String path) {

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.Row;
@@ -160,5 +162,24 @@ public class DriftPipelineTest {
     Chromium.run("--window-size=1200,2000", "--screenshot=" + png, report.toUri().toString());
     // A blank page compresses to a few KB; charts, tables and text do not.
     assertTrue("screenshot " + Files.size(png) + " bytes", Files.size(png) > 50_000);
+  }
+
+  @Test
+  public void eachOutputTopicFlagAddsItsKafkaWrite() throws Exception {
+    DriftPipeline.Options options =
+        options(
+            DriftPipeline.Options.class,
+            "--events=10",
+            "--registry=" + drift.getRegistry(),
+            "--outputBootstrapServers=localhost:1",
+            "--outputTopicDriftMetrics=m",
+            "--outputTopicRetrainTriggers=t",
+            "--outputTopicDeadLetters=d");
+    Pipeline pipeline = Pipeline.create(options);
+    DriftPipeline.buildPipeline(pipeline, options, DriftPipeline.referenceOf(drift.getRegistry()));
+    assertEquals(
+        Set.of(
+            "WriteDriftMetricsToKafka", "WriteRetrainTriggersToKafka", "WriteDeadLettersToKafka"),
+        StepNames.endingWith(pipeline, "ToKafka"));
   }
 }

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -166,5 +167,48 @@ public class ScorePipelineTest {
                     options("--events=10", "--registry=" + registry, "--maxBatchSize=0"),
                     System.out));
     assertEquals("--maxBatchSize must be at least 1, not 0", e.getMessage());
+  }
+
+  @Test
+  public void eachOutputTopicFlagAddsItsKafkaWrite() {
+    ScorePipeline.Options options =
+        options(
+            "--events=10",
+            "--registry=" + registry,
+            "--outputBootstrapServers=localhost:1",
+            "--outputTopicFeatures=f",
+            "--outputTopicScores=s",
+            "--outputTopicAlerts=a",
+            "--outputTopicDeadLetters=d");
+    Pipeline pipeline = Pipeline.create(options);
+    ScorePipeline.buildPipeline(pipeline, options);
+    assertEquals(
+        Set.of(
+            "WriteFeaturesToKafka",
+            "WriteScoresToKafka",
+            "WriteAlertsToKafka",
+            "WriteDeadLettersToKafka"),
+        StepNames.endingWith(pipeline, "ToKafka"));
+  }
+
+  @Test
+  public void withoutOutputTopicsNothingIsWrittenToKafka() {
+    ScorePipeline.Options options = options("--events=10", "--registry=" + registry);
+    Pipeline pipeline = Pipeline.create(options);
+    ScorePipeline.buildPipeline(pipeline, options);
+    assertEquals(Set.of(), StepNames.endingWith(pipeline, "ToKafka"));
+  }
+
+  @Test
+  public void anOutputTopicWithoutBrokersIsOneClearError() {
+    ScorePipeline.Options options =
+        options("--events=10", "--registry=" + registry, "--outputTopicScores=scores");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ScorePipeline.buildPipeline(Pipeline.create(options), options));
+    assertEquals(
+        "Writing to Kafka topic 'scores' needs --outputBootstrapServers (or --bootstrapServers)",
+        e.getMessage());
   }
 }

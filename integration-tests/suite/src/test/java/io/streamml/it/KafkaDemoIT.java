@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,11 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaDemoIT {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int SIMULATED = 600;
-  private static final List<byte[]> NOT_UTF8 =
-      List.of(new byte[] {(byte) 0xff, (byte) 0xfe, 'x'}, new byte[] {'{', (byte) 0xc3, '('});
-  private static final long TOTAL = SIMULATED + NOT_UTF8.size();
+  private static long total;
 
   @TempDir static Path work;
   private static LocalKafkaBroker broker;
@@ -48,19 +41,7 @@ class KafkaDemoIT {
             "dead-flink",
             "features-restart",
             "dead-restart");
-    StreammlLauncher.Run produce =
-        StreammlLauncher.run(
-            120,
-            "produce",
-            "--bootstrapServers=" + broker.bootstrapServers(),
-            "--topic=events",
-            "--events=" + SIMULATED,
-            "--produceMalformedRate=0.05");
-    assertEquals(0, produce.exitCode, produce.output);
-    assertTrue(
-        produce.output.contains(SIMULATED + " records to events"),
-        "produce said:\n" + produce.output);
-    broker.send("events", NOT_UTF8);
+    total = KafkaEvents.produce(broker, "events", SIMULATED, 0.05);
   }
 
   @AfterAll
@@ -118,38 +99,16 @@ class KafkaDemoIT {
     return new Run(
         run.printed,
         run.output,
-        json(broker.readAll("features-" + topics)),
-        json(broker.readAll("dead-" + topics)));
-  }
-
-  private static List<JsonNode> json(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<JsonNode> nodes = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      try {
-        JsonNode node = MAPPER.readTree(record.value());
-        if (node.has("key")) {
-          assertEquals(
-              node.get("key").asText(),
-              new String(record.key(), StandardCharsets.UTF_8),
-              "feature vectors are keyed by their entity key");
-        }
-        nodes.add(node);
-      } catch (java.io.IOException e) {
-        throw new AssertionError("an output record is not JSON", e);
-      }
-    }
-    return nodes;
-  }
-
-  private static Set<String> eventIds(List<JsonNode> features) {
-    return features.stream().map(f -> f.get("event_id").asText()).collect(Collectors.toSet());
+        TopicJson.read(broker, "features-" + topics),
+        TopicJson.read(broker, "dead-" + topics));
   }
 
   /** in = out + dead letters, each valid event's features once, every dead letter explained. */
   private static void assertAccountedFor(Run run, long read) throws Exception {
     assertEquals(read, DemoOutput.summaryCount(run.printed, "read"), run.printed);
     assertEquals(read, run.features.size() + run.deadLetters.size(), run.printed);
-    assertEquals(run.features.size(), eventIds(run.features).size(), "an event scored twice");
+    assertEquals(
+        run.features.size(), TopicJson.eventIds(run.features).size(), "an event scored twice");
     assertEquals(DemoOutput.summaryCount(run.printed, "feature vectors"), run.features.size());
     for (JsonNode dead : run.deadLetters) {
       assertTrue(dead.get("error").asText().length() > 0, dead.toString());
@@ -162,21 +121,6 @@ class KafkaDemoIT {
         run.features.stream().map(JsonNode::toString).sorted().collect(Collectors.toList()));
   }
 
-  private static List<String> notUtf8Payloads(Run run) {
-    return run.deadLetters.stream()
-        .filter(d -> d.get("error").asText().startsWith("Not UTF-8"))
-        .map(d -> d.get("raw_payload").asText())
-        .sorted()
-        .collect(Collectors.toList());
-  }
-
-  private static List<String> expectedNotUtf8Payloads() {
-    return NOT_UTF8.stream()
-        .map(b -> "base64:" + Base64.getEncoder().encodeToString(b))
-        .sorted()
-        .collect(Collectors.toList());
-  }
-
   private static Run directRun;
 
   private static synchronized Run directRun() throws Exception {
@@ -186,7 +130,7 @@ class KafkaDemoIT {
               "direct",
               "DirectRunner",
               "direct",
-              TOTAL,
+              total,
               "direct",
               "--archive=" + work.resolve("archive"),
               "--enforceImmutability=false");
@@ -198,9 +142,11 @@ class KafkaDemoIT {
   @Test
   void directRunnerAccountsForEveryRecord() throws Exception {
     Run run = directRun();
-    assertAccountedFor(run, TOTAL);
-    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(run));
-    assertTrue(run.deadLetters.size() > NOT_UTF8.size(), "the producer sent malformed records");
+    assertAccountedFor(run, total);
+    assertEquals(KafkaEvents.expectedNotUtf8Payloads(), TopicJson.notUtf8Payloads(run.deadLetters));
+    assertTrue(
+        run.deadLetters.size() > KafkaEvents.NOT_UTF8.size(),
+        "the producer sent malformed records");
   }
 
   @Test
@@ -211,14 +157,14 @@ class KafkaDemoIT {
                 "flink",
                 "FlinkRunner",
                 "flink",
-                TOTAL,
+                total,
                 "flink",
                 "--flinkMaster=[local]",
                 "--parallelism=2"),
             "flink");
-    assertAccountedFor(run, TOTAL);
-    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(run));
-    assertEquals(eventIds(directRun().features), eventIds(run.features));
+    assertAccountedFor(run, total);
+    assertEquals(KafkaEvents.expectedNotUtf8Payloads(), TopicJson.notUtf8Payloads(run.deadLetters));
+    assertEquals(TopicJson.eventIds(directRun().features), TopicJson.eventIds(run.features));
   }
 
   /**
@@ -255,14 +201,18 @@ class KafkaDemoIT {
             "--enforceImmutability=false");
     // The topics now hold both runs' records.
     Run both = withTopics(after, "restart");
-    assertEquals(first + TOTAL - committed, both.features.size() + both.deadLetters.size());
-    assertEquals(eventIds(directRun().features), eventIds(both.features), "an event lost");
-    assertEquals(expectedNotUtf8Payloads(), notUtf8Payloads(both));
-    long repeats = both.features.size() - eventIds(both.features).size();
+    assertEquals(first + total - committed, both.features.size() + both.deadLetters.size());
+    assertEquals(
+        TopicJson.eventIds(directRun().features),
+        TopicJson.eventIds(both.features),
+        "an event lost");
+    assertEquals(
+        KafkaEvents.expectedNotUtf8Payloads(), TopicJson.notUtf8Payloads(both.deadLetters));
+    long repeats = both.features.size() - TopicJson.eventIds(both.features).size();
     assertTrue(repeats <= first - committed, repeats + " repeats, " + committed + " committed");
     System.out.printf(
         "restart: %d read, %d committed, %d read after the restart, %d feature repeats%n",
-        first, committed, TOTAL - committed, repeats);
+        first, committed, total - committed, repeats);
   }
 
   @Test
@@ -289,21 +239,13 @@ class KafkaDemoIT {
     return run;
   }
 
-  /** The "training on N vectors" count a train run printed. */
-  private static long trainedVectors(StreammlLauncher.Run run) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("training on (\\d+) vectors").matcher(run.output);
-    assertTrue(m.find(), run.output);
-    return Long.parseLong(m.group(1));
-  }
-
   @Test
   void trainReadsTheArchiveWithTheServingFeatures() throws Exception {
     Run demo = directRun();
     StreammlLauncher.Run lambda =
         train("train-archive", "--inputArchive=" + work.resolve("archive/events"));
     // Every archived event becomes one training vector, as it became one served vector.
-    assertEquals(demo.features.size(), trainedVectors(lambda), lambda.output);
+    assertEquals(demo.features.size(), TrainOutput.vectors(lambda), lambda.output);
   }
 
   @Test
@@ -317,6 +259,6 @@ class KafkaDemoIT {
             "--consumerGroup=train",
             "--startOffset=earliest",
             "--stopAtEnd");
-    assertEquals(demo.features.size(), trainedVectors(kappa), kappa.output);
+    assertEquals(demo.features.size(), TrainOutput.vectors(kappa), kappa.output);
   }
 }

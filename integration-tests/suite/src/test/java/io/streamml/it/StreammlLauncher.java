@@ -25,7 +25,61 @@ final class StreammlLauncher {
     }
   }
 
+  /** A run left going in the background, until {@link #kill}. */
+  static final class Background {
+    private final Process process;
+    private final Path log;
+
+    private Background(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    String output() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Waits for the run to end by itself and returns its exit code. */
+    int waitFor(long timeoutSeconds) throws IOException, InterruptedException {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        throw new AssertionError("not done in " + timeoutSeconds + " s:\n" + kill());
+      }
+      return process.exitValue();
+    }
+
+    /** Kills the run and its children at once (SIGKILL: no shutdown hook, no final commit). */
+    String kill() throws IOException, InterruptedException {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor();
+      String output = output();
+      Files.deleteIfExists(log);
+      return output;
+    }
+  }
+
   private StreammlLauncher() {}
+
+  /**
+   * Starts {@code ./streamml <args>} and returns at once; the caller must {@link Background#kill}.
+   */
+  static Background start(String... args) throws IOException {
+    Path log = Files.createTempFile("streamml-it", ".log");
+    return new Background(builder(log, args).start(), log);
+  }
+
+  private static ProcessBuilder builder(Path log, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(root().resolve("streamml").toString());
+    command.addAll(Arrays.asList(args));
+    return new ProcessBuilder(command)
+        .directory(root().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+  }
 
   static Path root() {
     return Paths.get(System.getProperty("streamml.root", "..")).toAbsolutePath().normalize();
@@ -38,15 +92,8 @@ final class StreammlLauncher {
   /** As {@link #run(long, String...)}, with {@code environment} added to this JVM's variables. */
   static Run run(Map<String, String> environment, long timeoutSeconds, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(root().resolve("streamml").toString());
-    command.addAll(Arrays.asList(args));
     Path log = Files.createTempFile("streamml-it", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(root().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+    ProcessBuilder builder = builder(log, args);
     builder.environment().putAll(environment);
     Process process = builder.start();
     try {

@@ -12,7 +12,8 @@ final class BenchKafkaCommand implements Command<BenchKafkaPipeline.Options> {
 
   @Override
   public String summary() {
-    return "records/s topic -> features -> topic against a plain KafkaConsumer on the same topic";
+    return "records/s topic -> features (-> scores) -> topic against a plain KafkaConsumer on the"
+        + " same topic";
   }
 
   @Override

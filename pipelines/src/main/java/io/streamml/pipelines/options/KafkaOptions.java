@@ -43,7 +43,8 @@ public interface KafkaOptions extends PipelineOptions {
 
   @Description(
       "Stop before the first record with this Kafka timestamp or later (ISO-8601): a bounded"
-          + " read, e.g. to train on a time range.")
+          + " read, e.g. to train on a time range. Each partition ends at its first offset at or"
+          + " after this time when the job starts, or at its end offset if it has none.")
   String getStopTimestamp();
 
   void setStopTimestamp(String value);

@@ -58,6 +58,40 @@ class KafkaCliTest {
   }
 
   @Test
+  void twoStopPositionsAreOneLine() {
+    assertEquals(
+        2,
+        run(
+            "train",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--maxRecords=5",
+            "--stopTimestamp=2026-01-01T00:00:00Z"));
+    assertEquals(
+        "streamml train: --maxRecords and --stopTimestamp both end the read; give one of them",
+        err());
+  }
+
+  @Test
+  void benchKafkaNeedsOneOutputTopic() {
+    String expected =
+        "streamml bench-kafka: bench-kafka needs one of --outputTopicFeatures=TOPIC (features) or"
+            + " --outputTopicScores=TOPIC (features and scores)";
+    assertEquals(2, run("bench-kafka", "--bootstrapServers=localhost:1", "--inputTopic=e"));
+    assertEquals(expected, err());
+    err.reset();
+    assertEquals(
+        2,
+        run(
+            "bench-kafka",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--outputTopicFeatures=f",
+            "--outputTopicScores=s"));
+    assertEquals(expected, err());
+  }
+
+  @Test
   void anArchiveWithNoFilesIsOneLine() {
     assertEquals(2, run("demo", "--inputArchive=/nonexistent/archive/events"));
     assertEquals(
@@ -80,6 +114,23 @@ class KafkaCliTest {
       String help = out.toString(StandardCharsets.UTF_8);
       assertTrue(help.startsWith("Usage: streamml " + command), help);
       assertTrue(help.contains("--bootstrapServers"), help);
+    }
+  }
+
+  @Test
+  public void scoreAndDriftPrintTheirOutputTopics() {
+    String[][] expected = {
+      {"score", "--outputTopicScores", "--outputTopicAlerts", "--outputTopicDeadLetters"},
+      {"drift", "--outputTopicDriftMetrics", "--outputTopicRetrainTriggers"},
+      {"demo", "--outputTopicScores", "--outputTopicAlerts", "--outputTopicFeatures"},
+    };
+    for (String[] command : expected) {
+      out.reset();
+      assertEquals(0, run(command[0], "--help"));
+      String help = out.toString(StandardCharsets.UTF_8);
+      for (int i = 1; i < command.length; i++) {
+        assertTrue(help.contains(command[i]), command[0] + " --help lacks " + command[i]);
+      }
     }
   }
 }

@@ -13,14 +13,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.joda.time.Instant;
 
 /**
- * The "read what the topics hold now" bounded Kafka read: one {@link KafkaSourceDescriptor} per
- * partition, ending at the partition's end offset when the pipeline is built, read by KafkaIO's
- * splittable reader. Unlike {@code withMaxNumRecords}, which splits the record count evenly over
- * readers (Beam's {@code BoundedReadFromUnboundedSource}) and waits for a reader's share even when
- * its partitions hold fewer records, this stops exactly at the end of every partition. Event time
- * is taken as by {@link EventTimePolicy}; the watermark stays back until the read is done.
+ * The bounded Kafka reads by position: one {@link KafkaSourceDescriptor} per partition, ending at
+ * the partition's end offset when the pipeline is built ("read what the topics hold now") or, with
+ * a stop timestamp, at the partition's first offset at or after that time (its end offset if it has
+ * none yet), read by KafkaIO's splittable reader. Unlike KafkaIO's {@code withStopReadTime}, which
+ * fails for a partition without a record at or after the stop time, every partition simply ends.
+ * Unlike {@code withMaxNumRecords}, which splits the record count evenly over readers (Beam's
+ * {@code BoundedReadFromUnboundedSource}) and waits for a reader's share even when its partitions
+ * hold fewer records, this stops exactly at the end of every partition. Event time is taken as by
+ * {@link EventTimePolicy}; the watermark stays back until the read is done.
  */
 final class KafkaEndOffsets {
 
@@ -28,16 +32,16 @@ final class KafkaEndOffsets {
 
   /**
    * Every partition of the config's topics that holds records between where this read starts (the
-   * start time, else the group's committed offset, else earliest or latest) and its end offset now.
-   * A partition with nothing left is left out: KafkaIO's reader would poll an empty range forever
-   * instead of finishing.
+   * start time, else the group's committed offset, else earliest or latest) and where it stops (the
+   * first offset at or after the stop time, else the end offset now). A partition with nothing left
+   * is left out: KafkaIO's reader would poll an empty range forever instead of finishing.
    */
   static List<KafkaSourceDescriptor> descriptors(KafkaSourceConfig config) {
     Map<String, Object> props = ReadEvents.consumerConfig(config);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     List<TopicPartition> partitions = new ArrayList<>();
     Map<TopicPartition, Long> starts = new HashMap<>();
-    Map<TopicPartition, Long> ends;
+    Map<TopicPartition, Long> ends = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (String topic : config.topics()) {
@@ -47,18 +51,19 @@ final class KafkaEndOffsets {
         }
         infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
-      ends = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> endsNow = consumer.endOffsets(partitions);
+      ends.putAll(endsNow);
+      if (config.stopTimestamp() != null) {
+        offsetsAtOrAfter(consumer, partitions, config.stopTimestamp()).forEach(ends::put);
+      }
       Map<TopicPartition, Long> fallback =
           config.startOffset() == KafkaSourceConfig.StartOffset.LATEST
-              ? ends
+              ? endsNow
               : consumer.beginningOffsets(partitions);
       if (config.startTimestamp() != null) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(p -> times.put(p, config.startTimestamp().getMillis()));
         // No record at or after the start time: nothing to read there.
-        consumer
-            .offsetsForTimes(times)
-            .forEach((p, found) -> starts.put(p, found == null ? ends.get(p) : found.offset()));
+        partitions.forEach(p -> starts.put(p, ends.get(p)));
+        offsetsAtOrAfter(consumer, partitions, config.startTimestamp()).forEach(starts::put);
       } else {
         Map<TopicPartition, OffsetAndMetadata> committed =
             config.consumerGroup() == null
@@ -81,6 +86,23 @@ final class KafkaEndOffsets {
       }
     }
     return descriptors;
+  }
+
+  /** The first offset at or after {@code time} of each partition that has one. */
+  private static Map<TopicPartition, Long> offsetsAtOrAfter(
+      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Instant time) {
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(p -> times.put(p, time.getMillis()));
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    consumer
+        .offsetsForTimes(times)
+        .forEach(
+            (p, found) -> {
+              if (found != null) {
+                offsets.put(p, found.offset());
+              }
+            });
+    return offsets;
   }
 
   static KafkaIO.ReadSourceDescriptors<byte[], byte[]> read(

@@ -39,13 +39,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Files are bounded; blank lines are kept (and dead-lettered by parsing). The simulator is
  * bounded or unbounded as configured, with element timestamps at event time.
  *
- * <p>Kafka ({@link #fromKafka}) is unbounded unless {@code maxRecords} or {@code stopTimestamp}
- * bounds it. Element timestamps and the watermark follow {@link EventTimePolicy} (payload or Kafka
- * time; idle partitions do not hold the watermark back). With a consumer group, auto-commit is off
- * and offsets are committed when the runner finalizes a checkpoint of the read, so a restart with
- * the same group resumes after the last finalized checkpoint: delivery into the pipeline is
- * at-least-once across restarts. Values that are not UTF-8 are passed on Base64-encoded ({@link
- * RawPayloads}) so that parsing dead-letters them with their bytes; keys are ignored.
+ * <p>Kafka ({@link #fromKafka}) is unbounded unless {@code maxRecords}, {@code stopAtEnd} or {@code
+ * stopTimestamp} bounds it; the last two end each partition at an offset found when the pipeline is
+ * built (its end, or its first record at or after the stop time) and never wait for more. Element
+ * timestamps and the watermark follow {@link EventTimePolicy} (payload or Kafka time; idle
+ * partitions do not hold the watermark back). With a consumer group, auto-commit is off and offsets
+ * are committed when the runner finalizes a checkpoint of the read, so a restart with the same
+ * group resumes after the last finalized checkpoint: delivery into the pipeline is at-least-once
+ * across restarts. Values that are not UTF-8 are passed on Base64-encoded ({@link RawPayloads}) so
+ * that parsing dead-letters them with their bytes; keys are ignored.
  */
 public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
 
@@ -150,7 +152,7 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
                   .via(record -> codec.toJson(toRow.apply(record))))
           .setCoder(StringUtf8Coder.of());
     }
-    if (kafka != null && kafka.stopAtEnd()) {
+    if (kafka != null && (kafka.stopAtEnd() || kafka.stopTimestamp() != null)) {
       List<KafkaSourceDescriptor> partitions = KafkaEndOffsets.descriptors(kafka);
       return input
           .apply(
@@ -189,9 +191,6 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     }
     if (config.startTimestamp() != null) {
       read = read.withStartReadTime(config.startTimestamp());
-    }
-    if (config.stopTimestamp() != null) {
-      read = read.withStopReadTime(config.stopTimestamp());
     }
     if (config.maxRecords() != null) {
       read = read.withMaxNumRecords(config.maxRecords());
