@@ -290,9 +290,20 @@ public class ScoreWithXGBoostTest {
         .getCounters()
         .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
     Map<String, DistributionResult> distributions = new HashMap<>();
+    // A metric can be reported by more than one step (or bundle); add them up like the counters.
     metrics
         .getDistributions()
-        .forEach(d -> distributions.put(d.getName().getName(), d.getAttempted()));
+        .forEach(
+            d ->
+                distributions.merge(
+                    d.getName().getName(),
+                    d.getAttempted(),
+                    (a, b) ->
+                        DistributionResult.create(
+                            a.getSum() + b.getSum(),
+                            a.getCount() + b.getCount(),
+                            Math.min(a.getMin(), b.getMin()),
+                            Math.max(a.getMax(), b.getMax()))));
     long batches = counters.get(ScoreWithXGBoost.BATCHES);
     assertEquals(ROWS, (long) counters.get(ScoreWithXGBoost.ROWS_SCORED));
     assertTrue("batches of at most 64: " + batches, batches >= (ROWS + 63) / 64);
