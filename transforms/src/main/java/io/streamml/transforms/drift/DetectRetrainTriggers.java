@@ -2,7 +2,6 @@ package io.streamml.transforms.drift;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
-import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.RetrainTrigger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +9,6 @@ import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -19,7 +17,6 @@ import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -84,23 +81,7 @@ public final class DetectRetrainTriggers extends PTransform<PCollection<Row>, PC
           .setRowSchema(RetrainTrigger.schema());
     }
     PCollection<Row> metrics = rows;
-    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
-    return metrics
-        .apply(
-            "KeyBySegmentAndWindow",
-            MapElements.into(
-                    TypeDescriptors.kvs(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()),
-                        TypeDescriptors.rows()))
-                .via(
-                    m -> {
-                      String segment = m.getString(DriftMetric.SEGMENT);
-                      long start = m.getDateTime(DriftMetric.WINDOW_START).getMillis();
-                      return KV.of(KV.of(segment == null ? "" : segment, start), m);
-                    }))
-        .setCoder(KvCoder.of(keyCoder, metrics.getCoder()))
-        .apply("SummarizeWindows", Combine.perKey(new WindowOutcome.CombineOutcomes()))
-        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(WindowOutcome.class)))
+    return WindowOutcome.perSegmentAndWindow(metrics)
         .apply(
             "KeyBySegment",
             MapElements.into(

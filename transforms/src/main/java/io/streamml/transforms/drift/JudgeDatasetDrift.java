@@ -4,14 +4,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import io.streamml.schemas.DatasetDrift;
 import io.streamml.schemas.DriftMetric;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -40,24 +34,8 @@ public final class JudgeDatasetDrift extends PTransform<PCollection<Row>, PColle
 
   @Override
   public PCollection<Row> expand(PCollection<Row> metrics) {
-    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     double threshold = share;
-    return metrics
-        .apply(
-            "KeyBySegmentAndWindow",
-            MapElements.into(
-                    TypeDescriptors.kvs(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()),
-                        TypeDescriptors.rows()))
-                .via(
-                    m -> {
-                      String segment = m.getString(DriftMetric.SEGMENT);
-                      long start = m.getDateTime(DriftMetric.WINDOW_START).getMillis();
-                      return KV.of(KV.of(segment == null ? "" : segment, start), m);
-                    }))
-        .setCoder(KvCoder.of(keyCoder, metrics.getCoder()))
-        .apply("SummarizeWindows", Combine.perKey(new WindowOutcome.CombineOutcomes()))
-        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(WindowOutcome.class)))
+    return WindowOutcome.perSegmentAndWindow(metrics)
         .apply(
             "JudgeWindows",
             MapElements.into(TypeDescriptors.rows())

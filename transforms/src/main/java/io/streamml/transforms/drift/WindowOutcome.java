@@ -5,9 +5,16 @@ import io.streamml.schemas.ModelPerformance;
 import java.io.Serializable;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -26,6 +33,31 @@ final class WindowOutcome implements Serializable {
   boolean performance;
   long labelled;
   @Nullable Double auc;
+
+  /**
+   * Each (segment, window)'s outcome summed from its DriftMetric rows, keyed by (segment, or "" for
+   * none; window start). The step names are the ones both users applied before this was shared.
+   */
+  static PCollection<KV<KV<String, Long>, WindowOutcome>> perSegmentAndWindow(
+      PCollection<Row> metrics) {
+    KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+    return metrics
+        .apply(
+            "KeyBySegmentAndWindow",
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()),
+                        TypeDescriptors.rows()))
+                .via(
+                    m -> {
+                      String segment = m.getString(DriftMetric.SEGMENT);
+                      long start = m.getDateTime(DriftMetric.WINDOW_START).getMillis();
+                      return KV.of(KV.of(segment == null ? "" : segment, start), m);
+                    }))
+        .setCoder(KvCoder.of(keyCoder, metrics.getCoder()))
+        .apply("SummarizeWindows", Combine.perKey(new CombineOutcomes()))
+        .setCoder(KvCoder.of(keyCoder, SerializableCoder.of(WindowOutcome.class)));
+  }
 
   /** The outcome of one ModelPerformance row. */
   static WindowOutcome ofPerformance(Row row) {
