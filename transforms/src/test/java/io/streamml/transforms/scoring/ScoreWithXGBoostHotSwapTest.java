@@ -18,9 +18,6 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -87,7 +84,9 @@ public class ScoreWithXGBoostHotSwapTest {
                     .startAt(start)
                     .stopAt(end)
                     .withInterval(Duration.millis(TICK_MILLIS)))
-            .apply("MakeVectors", ParDo.of(new VectorFn(start)))
+            .apply(
+                "MakeVectors",
+                ParDo.of(new ScoringFixtures.TickToVectorFn(start, TICK_MILLIS, ROWS)))
             .setRowSchema(ScoringFixtures.VECTOR_SCHEMA)
             .apply(
                 "Score",
@@ -126,8 +125,8 @@ public class ScoreWithXGBoostHotSwapTest {
     // What is guaranteed, and checked above: every score carries the version that scored it.
     // The scores above prove both loads; the counters of bundles still running when the run was
     // cancelled may not be reported yet (seen in a full build), so they are only checked as live.
-    assertTrue(counter(result, ScoreWithXGBoost.MODEL_LOADS) >= 1);
-    assertTrue(counter(result, ScoreWithXGBoost.ROWS_SCORED) > 0);
+    assertTrue(ScoringFixtures.counter(result, ScoreWithXGBoost.MODEL_LOADS) >= 1);
+    assertTrue(ScoringFixtures.counter(result, ScoreWithXGBoost.ROWS_SCORED) > 0);
   }
 
   /**
@@ -143,44 +142,6 @@ public class ScoreWithXGBoostHotSwapTest {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
     return options;
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ScoreWithXGBoost.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
-  }
-
-  /** Row i for the tick at start + i ticks. */
-  private static final class VectorFn extends DoFn<Instant, Row> {
-    private final Instant start;
-    private transient List<Row> vectors;
-
-    VectorFn(Instant start) {
-      this.start = start;
-    }
-
-    @Setup
-    public void setup() {
-      vectors = ScoringFixtures.vectors(ROWS, 3);
-    }
-
-    @ProcessElement
-    public void process(@Element Instant tick, OutputReceiver<Row> out) {
-      int i = (int) ((tick.getMillis() - start.getMillis()) / TICK_MILLIS);
-      if (i < ROWS) {
-        out.output(vectors.get(i));
-      }
-    }
   }
 
   /** Collects scores; promotes v0002 on the first v0001 score: a release while scores flow. */

@@ -20,9 +20,6 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -97,7 +94,9 @@ public class ScoreWithXGBoostLastGoodModelTest {
                     .startAt(start)
                     .stopAt(end)
                     .withInterval(Duration.millis(TICK_MILLIS)))
-            .apply("MakeVectors", ParDo.of(new VectorFn(start)))
+            .apply(
+                "MakeVectors",
+                ParDo.of(new ScoringFixtures.TickToVectorFn(start, TICK_MILLIS, ROWS)))
             .setRowSchema(ScoringFixtures.VECTOR_SCHEMA)
             .apply(
                 "Score",
@@ -127,45 +126,7 @@ public class ScoreWithXGBoostLastGoodModelTest {
         0,
         DEAD_LETTERS.size());
     // About ten bad polls per phase; poller bundles end at once, so their counts are reported.
-    assertTrue(counter(result, ScoreWithXGBoost.REGISTRY_POLL_FAILURES) >= 2);
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ScoreWithXGBoost.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
-  }
-
-  /** Row i for the tick at start + i ticks. */
-  private static final class VectorFn extends DoFn<Instant, Row> {
-    private final Instant start;
-    private transient List<Row> vectors;
-
-    VectorFn(Instant start) {
-      this.start = start;
-    }
-
-    @Setup
-    public void setup() {
-      vectors = ScoringFixtures.vectors(ROWS, 3);
-    }
-
-    @ProcessElement
-    public void process(@Element Instant tick, OutputReceiver<Row> out) {
-      int i = (int) ((tick.getMillis() - start.getMillis()) / TICK_MILLIS);
-      if (i < ROWS) {
-        out.output(vectors.get(i));
-      }
-    }
+    assertTrue(ScoringFixtures.counter(result, ScoreWithXGBoost.REGISTRY_POLL_FAILURES) >= 2);
   }
 
   /**

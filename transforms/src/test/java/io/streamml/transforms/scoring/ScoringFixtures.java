@@ -13,7 +13,12 @@ import java.util.Random;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 
@@ -124,5 +129,48 @@ public final class ScoringFixtures {
   /** Registers {@code booster} in the registry at {@code root}; returns the version. */
   public static String register(String root, Booster booster, double threshold) throws Exception {
     return ModelRegistry.at(root).register(bundle(booster, threshold));
+  }
+
+  /** The sum over steps of a scoring counter of a finished (or cancelled) run. */
+  static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(ScoreWithXGBoost.METRICS_NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
+  /** For live tests: fixture vector i (of {@code rows}) for the tick at start + i ticks. */
+  static final class TickToVectorFn extends DoFn<Instant, Row> {
+    private final Instant start;
+    private final long tickMillis;
+    private final int rows;
+    private transient List<Row> vectors;
+
+    TickToVectorFn(Instant start, long tickMillis, int rows) {
+      this.start = start;
+      this.tickMillis = tickMillis;
+      this.rows = rows;
+    }
+
+    @Setup
+    public void setup() {
+      vectors = vectors(rows, 3);
+    }
+
+    @ProcessElement
+    public void process(@Element Instant tick, OutputReceiver<Row> out) {
+      int i = (int) ((tick.getMillis() - start.getMillis()) / tickMillis);
+      if (i < rows) {
+        out.output(vectors.get(i));
+      }
+    }
   }
 }
