@@ -26,10 +26,10 @@ import org.joda.time.Instant;
 
 /**
  * The delayed labels a drift run measures model quality with ({@code ModelPerformance} label rows,
- * timestamped with the labelled event's time): from label files ({@code --labels}: JSON lines of
- * {@code event_id}, {@code label} (1/0), {@code event_time} and optionally {@code label_time}; bad
- * lines go to dead letters), and/or from the events' own label field ({@code --labelsFromEvents}),
- * which arrives {@code --labelDelayMinutes} after the event.
+ * timestamped with the labelled event's time): from label files ({@code --labelFiles}: JSON lines
+ * of {@code event_id}, {@code label} (1/0), {@code event_time} and optionally {@code label_time};
+ * bad lines go to dead letters), and/or from the events' own label field ({@code
+ * --labelsFromEvents}), which arrives {@code --labelDelayMinutes} after the event.
  */
 final class DriftLabels {
 
@@ -51,7 +51,7 @@ final class DriftLabels {
   private DriftLabels() {}
 
   static boolean requested(DriftOptions options) {
-    return options.getLabels() != null || options.getLabelsFromEvents();
+    return options.getLabelFiles() != null || options.getLabelsFromEvents();
   }
 
   /** The labels the flags ask for (call only if {@link #requested}); bad lines to deadLetters. */
@@ -62,8 +62,8 @@ final class DriftLabels {
       PCollection<Row> events,
       List<PCollection<Row>> deadLetters) {
     PCollectionList<Row> labels = PCollectionList.empty(pipeline);
-    if (options.getLabels() != null) {
-      ReadEvents read = ReadEvents.fromJsonLines(options.getLabels());
+    if (options.getLabelFiles() != null) {
+      ReadEvents read = ReadEvents.fromJsonLines(options.getLabelFiles());
       WithFailures.Result<PCollection<Row>, Row> parsed =
           pipeline
               .apply("ReadLabels", read)

@@ -42,7 +42,7 @@ import org.joda.time.Duration;
  * ProfileWindow} per event-time window → {@link ComputeDrift}. Writes window profiles, drift
  * metrics, the dataset verdict per window, retrain triggers and dead letters as JSON lines under
  * {@code --output/drift/} and, with {@code --outputTopic...} flags, to Kafka topics (metrics keyed
- * by column, triggers by reason, dead letters unkeyed); with labels ({@code --labels}, {@code
+ * by column, triggers by reason, dead letters unkeyed); with labels ({@code --labelFiles}, {@code
  * --labelsFromEvents}) also the model's quality per window ({@link MeasurePerformance}), which can
  * ask for retraining.
  */

@@ -120,7 +120,7 @@ final class DriftStages {
       }
     } else if (options.getMinAuc() > 0) {
       throw new IllegalArgumentException(
-          "--minAuc needs labels: give --labels=FILES or --labelsFromEvents");
+          "--minAuc needs labels: give --labelFiles=FILES or --labelsFromEvents");
     }
     PCollection<Row> allTriggers =
         triggers.size() == 1

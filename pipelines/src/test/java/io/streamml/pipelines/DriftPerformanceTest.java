@@ -68,7 +68,7 @@ public class DriftPerformanceTest {
     Path labels = root.resolve("labels.jsonl");
     writeConceptDriftLabels(events, labels);
     conceptDrift =
-        drift(registry, root.resolve("concept"), "--input=" + events, "--labels=" + labels);
+        drift(registry, root.resolve("concept"), "--input=" + events, "--labelFiles=" + labels);
     ownLabels =
         drift(
             registry,

@@ -85,12 +85,14 @@ public interface DriftOptions extends PipelineOptions {
 
   void setRetrainEveryHours(double value);
 
+  // Not "labels": DataflowPipelineOptions has getLabels() (job labels), and one options proxy
+  // cannot hold both, so the Dataflow jar refused every command.
   @Description(
       "Label files (JSON lines: event_id, label 1/0, event_time, optional label_time) to measure"
           + " model quality per window with; unset = no labels from files.")
-  @Nullable String getLabels();
+  @Nullable String getLabelFiles();
 
-  void setLabels(String value);
+  void setLabelFiles(String value);
 
   @Description("Also take labels from the events' own label field (e.g. is_fraud).")
   @Default.Boolean(false)
