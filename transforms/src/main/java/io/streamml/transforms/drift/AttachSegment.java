@@ -5,8 +5,11 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.features.FeatureSetSpec;
+import io.streamml.transforms.batch.BatchShards;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -108,13 +111,14 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     String keyField = spec.keyField();
     String timeField = spec.eventTimeField();
     String segment = segmentField;
-    PCollection<KV<String, Row>> keyedRows =
+    PCollection<KV<String, KV<String, Row>>> keyedRows =
         rejoinable(
             rows.apply(
                 "KeyRows",
                 ParDo.of(
                     new KeyFn(
                         perEvent,
+                        bounded,
                         windows,
                         FeatureVector.EVENT_ID,
                         FeatureVector.KEY,
@@ -122,15 +126,16 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
             rows.getCoder(),
             "Rows",
             bounded);
-    PCollection<KV<String, Row>> keyedEvents =
+    PCollection<KV<String, KV<String, Row>>> keyedEvents =
         rejoinable(
             events.apply(
-                "KeyEvents", ParDo.of(new KeyFn(perEvent, windows, idField, keyField, timeField))),
+                "KeyEvents",
+                ParDo.of(new KeyFn(perEvent, bounded, windows, idField, keyField, timeField))),
             events.getCoder(),
             "Events",
             bounded);
-    TupleTag<Row> rowTag = new TupleTag<>();
-    TupleTag<Row> eventTag = new TupleTag<>();
+    TupleTag<KV<String, Row>> rowTag = new TupleTag<>();
+    TupleTag<KV<String, Row>> eventTag = new TupleTag<>();
     return KeyedPCollectionTuple.of(rowTag, keyedRows)
         .and(eventTag, keyedEvents)
         .apply("JoinEvents", CoGroupByKey.create())
@@ -139,12 +144,12 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
         .setRowSchema(output);
   }
 
-  private PCollection<KV<String, Row>> rejoinable(
-      PCollection<KV<String, Row>> keyed,
+  private PCollection<KV<String, KV<String, Row>>> rejoinable(
+      PCollection<KV<String, KV<String, Row>>> keyed,
       org.apache.beam.sdk.coders.Coder<Row> rowCoder,
       String name,
       boolean bounded) {
-    keyed.setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder));
+    keyed.setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(), rowCoder)));
     // The earliest timestamp of a group is at or before each row's own feature time, so each row
     // can be put back at its own time after the join.
     if (bounded) {
@@ -153,7 +158,7 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
       // one is needed; the features' late firings have no meaning once all data is in).
       return keyed.apply(
           "KeepTimesOf" + name,
-          Window.<KV<String, Row>>into(new GlobalWindows())
+          Window.<KV<String, KV<String, Row>>>into(new GlobalWindows())
               .triggering(DefaultTrigger.of())
               .withAllowedLateness(Duration.ZERO)
               .discardingFiredPanes()
@@ -161,22 +166,34 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     }
     return keyed.apply(
         "Window" + name,
-        Window.<KV<String, Row>>into(FixedWindows.of(window))
+        Window.<KV<String, KV<String, Row>>>into(FixedWindows.of(window))
             .withTimestampCombiner(TimestampCombiner.EARLIEST)
             .withAllowedLateness(allowedLateness)
             .discardingFiredPanes());
   }
 
-  /** Keys a row or event by event id (per-event) or by key and window start (per-window). */
-  private static final class KeyFn extends DoFn<Row, KV<String, Row>> {
+  /**
+   * Keys a row or event by its join key, event id (per-event) or key and window start (per-window),
+   * carried in the value. A stream groups by the join key; bounded input by a shard of it
+   * (BatchShards), regrouped by join key after.
+   */
+  private static final class KeyFn extends DoFn<Row, KV<String, KV<String, Row>>> {
     private final boolean perEvent;
+    private final boolean bounded;
     private final FixedWindows windows;
     private final String idField;
     private final String keyField;
     private final String timeField;
 
-    KeyFn(boolean perEvent, FixedWindows windows, String idField, String keyField, String time) {
+    KeyFn(
+        boolean perEvent,
+        boolean bounded,
+        FixedWindows windows,
+        String idField,
+        String keyField,
+        String time) {
       this.perEvent = perEvent;
+      this.bounded = bounded;
       this.windows = windows;
       this.idField = idField;
       this.keyField = keyField;
@@ -184,7 +201,7 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
+    public void process(@Element Row row, OutputReceiver<KV<String, KV<String, Row>>> out) {
       String joinKey;
       if (perEvent) {
         joinKey = row.getString(idField);
@@ -193,20 +210,22 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
         joinKey = row.getString(keyField) + "@" + windows.assignWindow(time).start().getMillis();
       }
       // A row without an id still goes through, with a key no event has.
-      out.output(KV.of(joinKey == null ? "\u0000" + row.hashCode() : joinKey, row));
+      String key = joinKey == null ? "\u0000" + row.hashCode() : joinKey;
+      String group = bounded ? String.valueOf(BatchShards.of(key, BatchShards.JOINS)) : key;
+      out.output(KV.of(group, KV.of(key, row)));
     }
   }
 
   private static final class AddSegmentFn extends DoFn<KV<String, CoGbkResult>, Row> {
-    private final TupleTag<Row> rowTag;
-    private final TupleTag<Row> eventTag;
+    private final TupleTag<KV<String, Row>> rowTag;
+    private final TupleTag<KV<String, Row>> eventTag;
     private final Schema output;
     private final String segmentField;
     private final String timeField;
 
     AddSegmentFn(
-        TupleTag<Row> rowTag,
-        TupleTag<Row> eventTag,
+        TupleTag<KV<String, Row>> rowTag,
+        TupleTag<KV<String, Row>> eventTag,
         Schema output,
         String segmentField,
         String timeField) {
@@ -220,15 +239,19 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
     @ProcessElement
     public void process(ProcessContext context) {
       CoGbkResult joined = context.element().getValue();
-      Row latest = null;
-      for (Row event : joined.getAll(eventTag)) {
-        if (latest == null || event.getDateTime(timeField).isAfter(latest.getDateTime(timeField))) {
-          latest = event;
-        }
+      Map<String, Row> latestByKey = new HashMap<>();
+      for (KV<String, Row> keyed : joined.getAll(eventTag)) {
+        Row event = keyed.getValue();
+        latestByKey.merge(
+            keyed.getKey(),
+            event,
+            (a, b) -> b.getDateTime(timeField).isAfter(a.getDateTime(timeField)) ? b : a);
       }
-      Object value = latest == null ? null : latest.getValue(segmentField);
-      @Nullable String segment = value == null ? null : String.valueOf(value);
-      for (Row row : joined.getAll(rowTag)) {
+      for (KV<String, Row> keyed : joined.getAll(rowTag)) {
+        Row latest = latestByKey.get(keyed.getKey());
+        Object value = latest == null ? null : latest.getValue(segmentField);
+        @Nullable String segment = value == null ? null : String.valueOf(value);
+        Row row = keyed.getValue();
         List<Object> values = new ArrayList<>(row.getValues());
         values.add(segment);
         context.outputWithTimestamp(

@@ -3,10 +3,13 @@ package io.streamml.transforms.drift;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import io.streamml.schemas.ModelPerformance;
+import io.streamml.transforms.batch.BatchShards;
 import io.streamml.transforms.model.BinaryMetrics;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -78,14 +81,14 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
             && labels.isBounded() == PCollection.IsBounded.BOUNDED;
     FixedWindows windows = FixedWindows.of(window);
     KvCoder<String, Long> keyCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
-    PCollection<KV<KV<String, Long>, Row>> keyedScores =
+    PCollection<KV<KV<String, Long>, KV<String, Row>>> keyedScores =
         keyById(scores, "Scores", "event_id", windows, bounded)
-            .setCoder(KvCoder.of(keyCoder, scores.getCoder()));
-    PCollection<KV<KV<String, Long>, Row>> keyedLabels =
+            .setCoder(KvCoder.of(keyCoder, KvCoder.of(StringUtf8Coder.of(), scores.getCoder())));
+    PCollection<KV<KV<String, Long>, KV<String, Row>>> keyedLabels =
         keyById(labels, "Labels", ModelPerformance.EVENT_ID, windows, bounded)
-            .setCoder(KvCoder.of(keyCoder, labels.getCoder()));
-    TupleTag<Row> scoreTag = new TupleTag<>();
-    TupleTag<Row> labelTag = new TupleTag<>();
+            .setCoder(KvCoder.of(keyCoder, KvCoder.of(StringUtf8Coder.of(), labels.getCoder())));
+    TupleTag<KV<String, Row>> scoreTag = new TupleTag<>();
+    TupleTag<KV<String, Row>> labelTag = new TupleTag<>();
     return KeyedPCollectionTuple.of(scoreTag, keyedScores)
         .and(labelTag, keyedLabels)
         .apply("JoinLabelsToScores", CoGroupByKey.create())
@@ -97,7 +100,11 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
         .setRowSchema(ModelPerformance.schema());
   }
 
-  private PCollection<KV<KV<String, Long>, Row>> keyById(
+  /**
+   * Rows keyed for the join, each value with its event id. A stream joins per id in its window;
+   * bounded input joins per shard of ids (BatchShards) and window start, regrouped by id after.
+   */
+  private PCollection<KV<KV<String, Long>, KV<String, Row>>> keyById(
       PCollection<Row> rows, String name, String idField, FixedWindows windows, boolean bounded) {
     PCollection<Row> windowed = rows;
     if (!bounded) {
@@ -110,21 +117,37 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
     }
     // Bounded input: windows assigned from the timestamps directly (see ProfileWindow).
     return windowed.apply(
-        "Key" + name + "ById",
-        ParDo.of(
-            new DoFn<Row, KV<KV<String, Long>, Row>>() {
-              @ProcessElement
-              public void process(
-                  @Element Row row,
-                  @Timestamp Instant timestamp,
-                  OutputReceiver<KV<KV<String, Long>, Row>> out) {
-                String id = row.getString(idField);
-                if (id != null) {
-                  long start = bounded ? windows.assignWindow(timestamp).start().getMillis() : -1L;
-                  out.output(KV.of(KV.of(id, start), row));
-                }
-              }
-            }));
+        "Key" + name + "ById", ParDo.of(new KeyByIdFn(idField, windows, bounded)));
+  }
+
+  private static final class KeyByIdFn extends DoFn<Row, KV<KV<String, Long>, KV<String, Row>>> {
+    private final String idField;
+    private final FixedWindows windows;
+    private final boolean bounded;
+
+    KeyByIdFn(String idField, FixedWindows windows, boolean bounded) {
+      this.idField = idField;
+      this.windows = windows;
+      this.bounded = bounded;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Row row,
+        @Timestamp Instant timestamp,
+        OutputReceiver<KV<KV<String, Long>, KV<String, Row>>> out) {
+      String id = row.getString(idField);
+      if (id == null) {
+        return;
+      }
+      KV<String, Long> key =
+          bounded
+              ? KV.of(
+                  String.valueOf(BatchShards.of(id, BatchShards.JOINS)),
+                  windows.assignWindow(timestamp).start().getMillis())
+              : KV.of(id, -1L);
+      out.output(KV.of(key, KV.of(id, row)));
+    }
   }
 
   /** One scored and labelled event. */
@@ -143,10 +166,10 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
 
   private static final class PairFn
       extends DoFn<KV<KV<String, Long>, CoGbkResult>, KV<Long, Labelled>> {
-    private final TupleTag<Row> scoreTag;
-    private final TupleTag<Row> labelTag;
+    private final TupleTag<KV<String, Row>> scoreTag;
+    private final TupleTag<KV<String, Row>> labelTag;
 
-    PairFn(TupleTag<Row> scoreTag, TupleTag<Row> labelTag) {
+    PairFn(TupleTag<KV<String, Row>> scoreTag, TupleTag<KV<String, Row>> labelTag) {
       this.scoreTag = scoreTag;
       this.labelTag = labelTag;
     }
@@ -154,26 +177,30 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
     @ProcessElement
     public void process(
         @Element KV<KV<String, Long>, CoGbkResult> joined, OutputReceiver<KV<Long, Labelled>> out) {
-      Row label = null;
-      for (Row l : joined.getValue().getAll(labelTag)) {
-        label = l;
+      Map<String, Row> labelById = new HashMap<>();
+      for (KV<String, Row> label : joined.getValue().getAll(labelTag)) {
+        labelById.put(label.getKey(), label.getValue());
       }
-      if (label == null) {
+      if (labelById.isEmpty()) {
         return;
       }
-      // A re-delivered score (at-least-once sources) counts once: its latest copy.
-      Row score = null;
-      for (Row s : joined.getValue().getAll(scoreTag)) {
-        score = s;
+      // A re-delivered score (at-least-once sources) counts once: one copy per id.
+      Map<String, Row> scoreById = new HashMap<>();
+      for (KV<String, Row> score : joined.getValue().getAll(scoreTag)) {
+        scoreById.put(score.getKey(), score.getValue());
       }
-      if (score != null) {
-        out.output(
-            KV.of(
-                joined.getKey().getValue(),
-                new Labelled(
-                    score.getDouble("score"),
-                    label.getDouble(ModelPerformance.LABEL),
-                    score.getDouble("threshold"))));
+      for (Map.Entry<String, Row> scored : scoreById.entrySet()) {
+        Row label = labelById.get(scored.getKey());
+        if (label != null) {
+          Row score = scored.getValue();
+          out.output(
+              KV.of(
+                  joined.getKey().getValue(),
+                  new Labelled(
+                      score.getDouble("score"),
+                      label.getDouble(ModelPerformance.LABEL),
+                      score.getDouble("threshold"))));
+        }
       }
     }
   }

@@ -189,7 +189,8 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
   private static final class ProfileFn extends Combine.CombineFn<Row, Profiles, Profiles> {
     private final ReferenceProfile reference;
     private final ColumnReader reader;
-    private transient FeatureReference[] references;
+    // Filled completely before it is published: runners may share one CombineFn across threads.
+    private transient volatile FeatureReference[] references;
 
     ProfileFn(ReferenceProfile reference, ColumnReader reader) {
       this.reference = reference;
@@ -197,16 +198,18 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
     }
 
     private FeatureReference[] references() {
-      if (references == null) {
+      FeatureReference[] refs = references;
+      if (refs == null) {
         List<String> columns = reader.columns();
-        references = new FeatureReference[columns.size()];
-        for (int i = 0; i < references.length; i++) {
+        refs = new FeatureReference[columns.size()];
+        for (int i = 0; i < refs.length; i++) {
           String column = columns.get(i);
-          references[i] =
+          refs[i] =
               column.equals(ReferenceProfile.SCORE) ? reference.score() : reference.feature(column);
         }
+        references = refs;
       }
-      return references;
+      return refs;
     }
 
     @Override

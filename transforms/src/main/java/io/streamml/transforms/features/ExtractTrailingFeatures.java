@@ -6,13 +6,9 @@ import io.streamml.schemas.UseCaseSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -29,8 +25,6 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -42,7 +36,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -62,9 +55,6 @@ import org.joda.time.Instant;
  */
 public final class ExtractTrailingFeatures
     extends PTransform<PCollection<Row>, WithFailures.Result<PCollection<Row>, Row>> {
-
-  /** Groups of keys bounded input is featurised in; enough for any cluster's parallelism. */
-  static final int BATCH_SHARDS = 256;
 
   /** Distribution of events kept per key after each flush: shows state stays bounded. */
   public static final String HISTORY_SIZE_METRIC = "history_events_per_key";
@@ -94,21 +84,11 @@ public final class ExtractTrailingFeatures
             .apply("KeyByEntity", new KeyByEntity(keyField));
     if (events.isBounded() == PCollection.IsBounded.BOUNDED) {
       // All events are known: sort each key's events once instead of waiting on timers. Keys
-      // are grouped in shards, not one by one, so runners that pay per key group (the Direct
-      // runner makes a bundle of each) stay fast; a shard's events are regrouped in memory.
-      int shards = BATCH_SHARDS;
+      // are grouped in shards (BatchShards); a shard's events are regrouped in memory.
       PCollection<Row> vectors =
           keyed
-              .apply(
-                  "ShardKeys",
-                  MapElements.into(
-                          TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
-                      .via(
-                          (KV<String, Row> kv) ->
-                              KV.of(Math.floorMod(kv.getKey().hashCode(), shards), kv.getValue())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(eventSchema)))
-              .apply("GroupEventsByShard", GroupByKey.create())
-              .apply("ComputeTrailingFeaturesInBatch", ParDo.of(new BatchFn(calculator, keyField)))
+              .apply("GroupByKeyShard", new GroupByKeyShard(eventSchema))
+              .apply("ComputeTrailingFeaturesInBatch", ParDo.of(new BatchFn(calculator)))
               .setRowSchema(calculator.vectors().schema());
       PCollection<Row> none =
           events.getPipeline().apply("NoLateEvents", Create.empty(DeadLetter.SCHEMA));
@@ -127,23 +107,18 @@ public final class ExtractTrailingFeatures
   }
 
   /** Bounded input: every event of a shard of keys at once; each key's in order. */
-  private static final class BatchFn extends DoFn<KV<Integer, Iterable<Row>>, Row> {
+  private static final class BatchFn extends DoFn<KV<Integer, Iterable<KV<String, Row>>>, Row> {
     private final TrailingFeatureCalculator calculator;
-    private final String keyField;
     private final Counter computed = Metrics.counter("streamml.features", "vectors_computed");
 
-    BatchFn(TrailingFeatureCalculator calculator, String keyField) {
+    BatchFn(TrailingFeatureCalculator calculator) {
       this.calculator = calculator;
-      this.keyField = keyField;
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Row>> shard, OutputReceiver<Row> out) {
-      Map<String, List<Row>> byKey = new HashMap<>();
-      for (Row event : shard.getValue()) {
-        byKey.computeIfAbsent(event.getString(keyField), k -> new ArrayList<>()).add(event);
-      }
-      for (List<Row> events : byKey.values()) {
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, Row>>> shard, OutputReceiver<Row> out) {
+      for (List<Row> events : GroupByKeyShard.byKey(shard.getValue()).values()) {
         events.sort(calculator.order());
         for (int i = 0; i < events.size(); i++) {
           out.outputWithTimestamp(

@@ -1,5 +1,6 @@
 package io.streamml.transforms.features;
 
+import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.features.WindowSpec;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -53,8 +54,20 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
   public PCollection<Row> expand(PCollection<Row> events) {
     WindowSpec window = spec.features().window();
     FeatureVectorRows vectors = new FeatureVectorRows(spec);
-    return events
-        .apply("KeyByEntity", new KeyByEntity(spec.keyField()))
+    PCollection<KV<String, Row>> keyed =
+        events.apply("KeyByEntity", new KeyByEntity(spec.keyField()));
+    if (events.isBounded() == PCollection.IsBounded.BOUNDED
+        && window.type() != WindowSpec.Type.SESSION) {
+      // All events are known and every window is complete: each key's windows are computed at
+      // once from its whole history (the same accumulators), in shards of keys, instead of one
+      // runner window and timer per key and window, which runners like the Direct runner pay
+      // for one by one. Sessions merge, so they keep the runner's windowing.
+      return keyed
+          .apply("GroupByKeyShard", new GroupByKeyShard(events.getSchema()))
+          .apply("ComputeWindowFeaturesInBatch", ParDo.of(new BatchWindowsFn(spec, vectors)))
+          .setRowSchema(vectors.schema());
+    }
+    return keyed
         .apply("IntoFeatureWindows", windowing(window))
         .apply("AggregateFeatures", Combine.perKey(new FeatureCombineFn(spec)))
         // Accumulators travel between workers only inside a combine; Java serialization keeps
@@ -131,6 +144,45 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Row> inputCoder) {
       return SerializableCoder.of(FeatureAccumulator.class);
+    }
+  }
+
+  /** Bounded tumbling or sliding windows: a shard of keys' histories, each key's windows. */
+  private static final class BatchWindowsFn
+      extends DoFn<KV<Integer, Iterable<KV<String, Row>>>, Row> {
+    private final UseCaseSpec spec;
+    private final FeatureVectorRows vectors;
+    private final Counter computed = Metrics.counter("streamml.features", "vectors_computed");
+
+    BatchWindowsFn(UseCaseSpec spec, FeatureVectorRows vectors) {
+      this.spec = spec;
+      this.vectors = vectors;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, Row>>> shard, OutputReceiver<Row> out) {
+      GroupByKeyShard.byKey(shard.getValue())
+          .forEach(
+              (key, events) ->
+                  FeatureLoop.windowsOfKey(
+                      spec,
+                      vectors,
+                      key,
+                      events,
+                      vector -> {
+                        // Stamped like a runner window's output: at the window's last instant.
+                        Instant end = vector.getDateTime(FeatureVector.FEATURE_TIME).toInstant();
+                        out.outputWithTimestamp(vector, end.minus(Duration.millis(1)));
+                        computed.inc();
+                      }));
+    }
+
+    // Vectors are stamped at their window's end, which may precede the grouped element's.
+    @SuppressWarnings("deprecation")
+    @Override
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
     }
   }
 

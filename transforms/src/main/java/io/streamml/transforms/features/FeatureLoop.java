@@ -45,35 +45,48 @@ public final class FeatureLoop {
   }
 
   private static void perWindow(UseCaseSpec spec, List<Row> events, Consumer<Row> out) {
+    Map<String, List<Row>> byKey = new HashMap<>();
+    for (Row event : events) {
+      byKey.computeIfAbsent(event.getString(spec.keyField()), k -> new ArrayList<>()).add(event);
+    }
+    FeatureVectorRows vectors = new FeatureVectorRows(spec);
+    byKey.forEach((key, keyEvents) -> windowsOfKey(spec, vectors, key, keyEvents, out));
+  }
+
+  /**
+   * The vector of every tumbling or sliding window of one key's events (any order) that holds any
+   * of them, stamped at the window's end.
+   */
+  static void windowsOfKey(
+      UseCaseSpec spec,
+      FeatureVectorRows vectors,
+      String key,
+      List<Row> events,
+      Consumer<Row> out) {
     WindowSpec window = spec.features().window();
     if (window.type() == WindowSpec.Type.SESSION) {
       throw new UnsupportedOperationException("FeatureLoop does not do session windows");
     }
     long size = window.sizeSeconds() * 1000;
     long period = window.type() == WindowSpec.Type.SLIDING ? window.periodSeconds() * 1000 : size;
-    Map<String, Map<Long, FeatureAccumulator>> windows = new HashMap<>();
+    Map<Long, FeatureAccumulator> windows = new HashMap<>();
     for (Row event : events) {
       long time = FeatureAccumulator.timeOf(event, spec.eventTimeField());
-      Map<Long, FeatureAccumulator> keyWindows =
-          windows.computeIfAbsent(event.getString(spec.keyField()), k -> new HashMap<>());
       long lastStart = time - Math.floorMod(time, period);
       for (long start = lastStart; start > time - size; start -= period) {
-        keyWindows.computeIfAbsent(start, s -> new FeatureAccumulator(spec)).add(event);
+        windows.computeIfAbsent(start, s -> new FeatureAccumulator(spec)).add(event);
       }
     }
-    FeatureVectorRows vectors = new FeatureVectorRows(spec);
     windows.forEach(
-        (key, keyWindows) ->
-            keyWindows.forEach(
-                (start, accumulator) -> {
-                  long end = start + size;
-                  out.accept(
-                      vectors.of(
-                          key,
-                          null,
-                          new Instant(end),
-                          accumulator.latestEvent(),
-                          accumulator.extract(vectors.featuresSchema(), end, false)));
-                }));
+        (start, accumulator) -> {
+          long end = start + size;
+          out.accept(
+              vectors.of(
+                  key,
+                  null,
+                  new Instant(end),
+                  accumulator.latestEvent(),
+                  accumulator.extract(vectors.featuresSchema(), end, false)));
+        });
   }
 }

@@ -5,13 +5,18 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.batch.BatchShards;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -97,17 +102,10 @@ public final class ReplayDeadLetters
         parsed
             .output()
             .apply("IntoOneWindow", Window.into(new GlobalWindows()))
-            .apply(
-                "KeyById",
-                ParDo.of(
-                    new DoFn<Row, KV<String, String>>() {
-                      @ProcessElement
-                      public void process(
-                          @Element Row event, OutputReceiver<KV<String, String>> out) {
-                        out.output(KV.of(event.getString(idField), codec.toJson(event)));
-                      }
-                    }))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .apply("KeyById", ParDo.of(new KeyByIdShardFn(idField, codec)))
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
             .apply("GroupById", GroupByKey.create())
             .apply(
                 "KeepOnePerId",
@@ -147,8 +145,26 @@ public final class ReplayDeadLetters
     }
   }
 
+  /** Events keyed by a shard of their id (BatchShards), each with its id and JSON. */
+  private static final class KeyByIdShardFn extends DoFn<Row, KV<Integer, KV<String, String>>> {
+    private final String idField;
+    private final RowJsonCodec codec;
+
+    KeyByIdShardFn(String idField, RowJsonCodec codec) {
+      this.idField = idField;
+      this.codec = codec;
+    }
+
+    @ProcessElement
+    public void process(@Element Row event, OutputReceiver<KV<Integer, KV<String, String>>> out) {
+      String id = event.getString(idField);
+      out.output(KV.of(BatchShards.of(id, BatchShards.JOINS), KV.of(id, codec.toJson(event))));
+    }
+  }
+
   /** One event per id: the smallest payload, so the choice does not depend on arrival order. */
-  private static final class KeepOneFn extends DoFn<KV<String, Iterable<String>>, String> {
+  private static final class KeepOneFn
+      extends DoFn<KV<Integer, Iterable<KV<String, String>>>, String> {
     private final TupleTag<String> unique;
     private final TupleTag<Row> duplicates;
     private final Counter repeated = Metrics.counter(METRICS, "duplicate_ids");
@@ -159,26 +175,28 @@ public final class ReplayDeadLetters
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<String>> group, MultiOutputReceiver out) {
-      TreeSet<String> sorted = new TreeSet<>();
-      int copies = 0;
-      for (String payload : group.getValue()) {
-        sorted.add(payload);
-        copies++;
+    public void process(
+        @Element KV<Integer, Iterable<KV<String, String>>> shard, MultiOutputReceiver out) {
+      Map<String, List<String>> payloadsById = new HashMap<>();
+      for (KV<String, String> event : shard.getValue()) {
+        payloadsById.computeIfAbsent(event.getKey(), id -> new ArrayList<>()).add(event.getValue());
       }
-      String kept = sorted.first();
-      out.get(unique).output(kept);
-      for (int i = 1; i < copies; i++) {
-        repeated.inc();
-        out.get(duplicates)
-            .output(
-                DeadLetter.of(
-                    "replay",
-                    "replay",
-                    kept,
-                    "Event id '" + group.getKey() + "' was replayed already",
-                    null,
-                    Instant.now()));
+      for (Map.Entry<String, List<String>> byId : payloadsById.entrySet()) {
+        List<String> payloads = byId.getValue();
+        String kept = Collections.min(payloads);
+        out.get(unique).output(kept);
+        for (int i = 1; i < payloads.size(); i++) {
+          repeated.inc();
+          out.get(duplicates)
+              .output(
+                  DeadLetter.of(
+                      "replay",
+                      "replay",
+                      kept,
+                      "Event id '" + byId.getKey() + "' was replayed already",
+                      null,
+                      Instant.now()));
+        }
       }
     }
   }

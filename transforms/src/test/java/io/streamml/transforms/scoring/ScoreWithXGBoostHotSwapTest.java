@@ -45,7 +45,8 @@ import org.junit.runners.JUnit4;
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostHotSwapTest {
 
-  private static final int ROWS = 3000;
+  // 30 s of stream: what TestFlinkRunner waits for (its run() blocks), with room for its start-up.
+  private static final int ROWS = 1500;
   private static final long TICK_MILLIS = 20;
 
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();

@@ -48,7 +48,8 @@ import org.junit.runners.JUnit4;
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostLastGoodModelTest {
 
-  private static final int ROWS = 3000;
+  // Two minutes of stream at most; the run ends as soon as v0002 scores (seconds, normally).
+  private static final int ROWS = 6000;
   private static final long TICK_MILLIS = 20;
   private static final int PHASE_TICKS = 100; // two seconds of stream: about ten polls
 
@@ -109,7 +110,20 @@ public class ScoreWithXGBoostLastGoodModelTest {
     PipelineResult result = pipeline.run();
     boolean seen = GOOD_VERSION_SEEN.await(2, TimeUnit.MINUTES);
     result.cancel();
-    assertTrue("the good version promoted last was never used", seen);
+    assertTrue(
+        "the good version promoted last was never used; phase "
+            + BreakLatestFn.phase
+            + " from row "
+            + BreakLatestFn.phaseStart
+            + ", scores by version "
+            + SCORES.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        r -> r.getString(Score.MODEL_VERSION),
+                        java.util.stream.Collectors.counting()))
+            + ", LATEST "
+            + Files.readString(Paths.get(root, "LATEST")).trim(),
+        seen);
 
     for (Row score : SCORES) {
       int i = Integer.parseInt(score.getString(Score.EVENT_ID).substring(1));
