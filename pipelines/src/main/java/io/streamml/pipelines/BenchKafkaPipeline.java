@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.pipelines.options.RegistryOptions;
@@ -68,7 +69,9 @@ public final class BenchKafkaPipeline {
 
     out.printf("reading %s with a plain KafkaConsumer...%n", topics);
     long consumerStart = System.nanoTime();
-    long records = readToEnd(options.getBootstrapServers(), topics);
+    long records =
+        readToEnd(
+            options.getBootstrapServers(), topics, KafkaClientOptions.clientProperties(options));
     double consumerSeconds = (System.nanoTime() - consumerStart) / 1e9;
     if (records == 0) {
       throw new IllegalArgumentException(
@@ -123,8 +126,10 @@ public final class BenchKafkaPipeline {
   }
 
   /** Reads every record now in {@code topics} and returns how many there were. */
-  static long readToEnd(String bootstrapServers, List<String> topics) {
+  static long readToEnd(
+      String bootstrapServers, List<String> topics, Map<String, String> clientProperties) {
     Properties props = new Properties();
+    props.putAll(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     long count = 0;

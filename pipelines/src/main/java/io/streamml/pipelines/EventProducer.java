@@ -2,14 +2,18 @@ package io.streamml.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.io.FileLines;
+import io.streamml.transforms.io.KafkaClientProperties;
 import io.streamml.transforms.sim.SimulatedEventSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class EventProducer {
 
   /** The command's flags. */
-  public interface Options extends UseCaseOptions, SimulatorOptions {
+  public interface Options extends UseCaseOptions, SimulatorOptions, KafkaClientOptions {
     @Description("Kafka brokers (host:port,...).")
     @Validation.Required
     String getBootstrapServers();
@@ -86,11 +90,15 @@ public final class EventProducer {
   private long lastProgressNanos;
 
   private EventProducer(Options options, UseCaseSpec spec, long maxRecords, PrintStream out) {
+    Map<String, String> settings = KafkaClientOptions.clientProperties(options);
+    KafkaClientProperties.checkNotOwned(
+        settings, List.of("bootstrap.servers", "key.serializer", "value.serializer"));
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    props.putAll(settings);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
     this.producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = options.getTopic();

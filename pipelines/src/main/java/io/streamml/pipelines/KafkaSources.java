@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.ingest.KafkaSourceConfig;
@@ -32,7 +33,8 @@ final class KafkaSources {
         KafkaSourceConfig.of(options.getBootstrapServers(), topics, spec.eventTimeField())
             .withConsumerGroup(options.getConsumerGroup())
             .withStartOffset(startOffset(options.getStartOffset()))
-            .withEventTimeFrom(eventTimeFrom(options.getEventTimeFrom()));
+            .withEventTimeFrom(eventTimeFrom(options.getEventTimeFrom()))
+            .withClientProperties(KafkaClientOptions.clientProperties(options));
     if (options.getStartTimestamp() != null) {
       config =
           config.withStartTimestamp(

@@ -1,6 +1,7 @@
 package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.ArchiveOptions;
+import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
 import io.streamml.schemas.DeadLetter;
@@ -82,7 +83,9 @@ public final class StreamOutputs {
               + topic
               + "' needs --outputBootstrapServers (or --bootstrapServers)");
     }
-    WriteKafkaJson write = WriteKafkaJson.to(servers, topic);
+    WriteKafkaJson write =
+        WriteKafkaJson.to(servers, topic)
+            .withProducerProperties(KafkaClientOptions.clientProperties(options));
     if (keyField != null) {
       write = write.withKeyField(keyField);
     }

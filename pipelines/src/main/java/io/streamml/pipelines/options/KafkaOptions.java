@@ -2,13 +2,12 @@ package io.streamml.pipelines.options;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Reading events from Kafka: set {@code --bootstrapServers} and {@code --inputTopic}. See
  * docs/kafka.md for delivery, watermarks and restarts.
  */
-public interface KafkaOptions extends PipelineOptions {
+public interface KafkaOptions extends KafkaClientOptions {
 
   @Description("Kafka brokers to read events from (host:port,...); with --inputTopic.")
   String getBootstrapServers();

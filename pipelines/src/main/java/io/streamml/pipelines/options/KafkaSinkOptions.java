@@ -2,13 +2,12 @@ package io.streamml.pipelines.options;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Writing results to Kafka as JSON values keyed by the entity key, one topic per output; an output
  * without a topic is not written to Kafka. See docs/kafka.md for delivery per runner.
  */
-public interface KafkaSinkOptions extends PipelineOptions {
+public interface KafkaSinkOptions extends KafkaClientOptions {
 
   @Description("Kafka brokers to write outputs to (host:port,...); default: --bootstrapServers.")
   String getOutputBootstrapServers();

@@ -44,6 +44,33 @@ class KafkaCliTest {
   }
 
   @Test
+  void aMissingKafkaPropertiesFileIsOneLine() {
+    assertEquals(
+        2,
+        run(
+            "demo",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--kafkaPropertiesFile=/no/such/client.properties"));
+    assertEquals(
+        "streamml demo: Kafka properties file /no/such/client.properties does not exist", err());
+  }
+
+  @Test
+  void kafkaPropertiesThatStreammlSetsAreOneLine() {
+    assertEquals(
+        2,
+        run(
+            "demo",
+            "--bootstrapServers=localhost:1",
+            "--inputTopic=e",
+            "--kafkaProperties=security.protocol=SSL,group.id=mine"));
+    assertTrue(
+        err().startsWith("streamml demo: Kafka properties [group.id] are set by streamml itself"),
+        err());
+  }
+
+  @Test
   void anUnknownStartOffsetIsOneLine() {
     assertEquals(
         2, run("demo", "--bootstrapServers=localhost:1", "--inputTopic=e", "--startOffset=middle"));

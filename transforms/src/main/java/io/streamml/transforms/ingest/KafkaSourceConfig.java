@@ -2,8 +2,12 @@ package io.streamml.transforms.ingest;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import io.streamml.transforms.io.KafkaClientProperties;
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -41,6 +45,7 @@ public final class KafkaSourceConfig implements Serializable {
   private final Duration maxOutOfOrderness;
   private final Duration idleTimeout;
   private final boolean stopAtEnd;
+  private final TreeMap<String, String> clientProperties;
 
   private KafkaSourceConfig(
       String bootstrapServers,
@@ -54,8 +59,10 @@ public final class KafkaSourceConfig implements Serializable {
       String eventTimeField,
       Duration maxOutOfOrderness,
       Duration idleTimeout,
-      boolean stopAtEnd) {
+      boolean stopAtEnd,
+      Map<String, String> clientProperties) {
     this.stopAtEnd = stopAtEnd;
+    this.clientProperties = new TreeMap<>(clientProperties);
     this.bootstrapServers = bootstrapServers;
     this.topics = List.copyOf(topics);
     this.consumerGroup = consumerGroup;
@@ -97,7 +104,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         Duration.ZERO,
         Duration.standardSeconds(10),
-        false);
+        false,
+        Map.of());
   }
 
   /** Consumes as this group and commits offsets as bundles finalize, so a restart resumes. */
@@ -115,7 +123,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   public KafkaSourceConfig withStartOffset(StartOffset offset) {
@@ -132,7 +141,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /** Starts at the first record whose Kafka timestamp is at or after {@code time}. */
@@ -149,7 +159,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /** Stops before the first record whose Kafka timestamp is at or after {@code time}. */
@@ -166,7 +177,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /** Reads this many records and stops (a bounded read); null reads for ever. */
@@ -184,7 +196,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   public KafkaSourceConfig withEventTimeFrom(EventTimeFrom from) {
@@ -201,7 +214,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /** How far behind the latest event time of a partition its watermark stays. */
@@ -222,7 +236,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         delay,
         idleTimeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /** After this long caught up with no new record, a partition's watermark moves on its own. */
@@ -243,7 +258,8 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         timeout,
-        stopAtEnd);
+        stopAtEnd,
+        clientProperties);
   }
 
   /**
@@ -263,7 +279,45 @@ public final class KafkaSourceConfig implements Serializable {
         eventTimeField,
         maxOutOfOrderness,
         idleTimeout,
-        stop);
+        stop,
+        clientProperties);
+  }
+
+  /**
+   * Kafka consumer settings passed through as they are (TLS, SASL, timeouts, Kafka's config
+   * providers for secrets); the settings this source owns (deserializers, auto-commit off, offset
+   * reset, group id, bootstrap servers) are refused here, since they would be overridden.
+   */
+  public KafkaSourceConfig withClientProperties(Map<String, String> properties) {
+    KafkaClientProperties.checkNotOwned(properties, OWNED_CONSUMER_SETTINGS);
+    return new KafkaSourceConfig(
+        bootstrapServers,
+        topics,
+        consumerGroup,
+        startOffset,
+        startTimestamp,
+        stopTimestamp,
+        maxRecords,
+        eventTimeFrom,
+        eventTimeField,
+        maxOutOfOrderness,
+        idleTimeout,
+        stopAtEnd,
+        properties);
+  }
+
+  /** Consumer settings {@link ReadEvents} sets itself. */
+  static final List<String> OWNED_CONSUMER_SETTINGS =
+      List.of(
+          "bootstrap.servers",
+          "group.id",
+          "enable.auto.commit",
+          "auto.offset.reset",
+          "key.deserializer",
+          "value.deserializer");
+
+  public Map<String, String> clientProperties() {
+    return Collections.unmodifiableMap(clientProperties);
   }
 
   public boolean stopAtEnd() {

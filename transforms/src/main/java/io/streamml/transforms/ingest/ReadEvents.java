@@ -198,9 +198,12 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     return read;
   }
 
-  /** Auto-commit off (offsets are committed as checkpoints finalize), start position, group. */
+  /**
+   * The user's client properties, then auto-commit off (offsets are committed as checkpoints
+   * finalize), start position and group.
+   */
   static Map<String, Object> consumerConfig(KafkaSourceConfig config) {
-    Map<String, Object> consumer = new HashMap<>();
+    Map<String, Object> consumer = new HashMap<>(config.clientProperties());
     consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer.put(
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

@@ -3,6 +3,10 @@ package io.streamml.transforms.io;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import io.streamml.schemas.RowJsonCodec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -32,13 +36,16 @@ public final class WriteKafkaJson extends PTransform<PCollection<Row>, PDone> {
   private final @Nullable String keyField;
   private final @Nullable String sinkGroupId;
   private final int eosShards;
+  private final TreeMap<String, String> producerProperties;
 
   private WriteKafkaJson(
       String bootstrapServers,
       String topic,
       @Nullable String keyField,
       @Nullable String sinkGroupId,
-      int eosShards) {
+      int eosShards,
+      Map<String, String> producerProperties) {
+    this.producerProperties = new TreeMap<>(producerProperties);
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.keyField = keyField;
@@ -53,13 +60,14 @@ public final class WriteKafkaJson extends PTransform<PCollection<Row>, PDone> {
         "bootstrapServers must not be blank: %s",
         bootstrapServers);
     checkArgument(topic != null && !topic.isBlank(), "topic must not be blank: %s", topic);
-    return new WriteKafkaJson(bootstrapServers, topic, null, null, 0);
+    return new WriteKafkaJson(bootstrapServers, topic, null, null, 0, Map.of());
   }
 
   /** Keys each record by this field's value as text (a null value gives a null key). */
   public WriteKafkaJson withKeyField(String field) {
     checkArgument(field != null && !field.isBlank(), "keyField must not be blank: %s", field);
-    return new WriteKafkaJson(bootstrapServers, topic, field, sinkGroupId, eosShards);
+    return new WriteKafkaJson(
+        bootstrapServers, topic, field, sinkGroupId, eosShards, producerProperties);
   }
 
   /**
@@ -72,7 +80,19 @@ public final class WriteKafkaJson extends PTransform<PCollection<Row>, PDone> {
         sinkGroupId != null && !sinkGroupId.isBlank(),
         "sinkGroupId must not be blank: %s",
         sinkGroupId);
-    return new WriteKafkaJson(bootstrapServers, topic, keyField, sinkGroupId, numShards);
+    return new WriteKafkaJson(
+        bootstrapServers, topic, keyField, sinkGroupId, numShards, producerProperties);
+  }
+
+  /**
+   * Kafka producer settings passed through (TLS, SASL, timeouts, config providers; see {@link
+   * KafkaClientProperties}); the serializers and bootstrap servers are this sink's own.
+   */
+  public WriteKafkaJson withProducerProperties(Map<String, String> properties) {
+    KafkaClientProperties.checkNotOwned(
+        properties, List.of("bootstrap.servers", "key.serializer", "value.serializer"));
+    return new WriteKafkaJson(
+        bootstrapServers, topic, keyField, sinkGroupId, eosShards, properties);
   }
 
   @Override
@@ -88,6 +108,9 @@ public final class WriteKafkaJson extends PTransform<PCollection<Row>, PDone> {
             .withTopic(topic)
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(StringSerializer.class);
+    if (!producerProperties.isEmpty()) {
+      write = write.withProducerConfigUpdates(new HashMap<>(producerProperties));
+    }
     if (sinkGroupId != null) {
       write = write.withEOS(eosShards, sinkGroupId);
     }
