@@ -203,7 +203,11 @@ class KafkaScoreIT {
             "FlinkRunner",
             "--flinkMaster=[local]",
             "--parallelism=2",
-            "--maxRecords=" + total);
+            "--maxRecords=" + total,
+            // On a loaded 2-core CI machine KafkaIO's split once waited more than the default 60 s
+            // for topic metadata (CI run of 2026-12-01); also shows the settings reach the
+            // clients KafkaIO builds inside Flink.
+            "--kafkaProperties=default.api.timeout.ms=180000,request.timeout.ms=60000");
     assertAccountedFor(flink);
     assertEquals(sortedIds(directRun().scores), sortedIds(flink.scores));
     assertEquals(
