@@ -64,6 +64,10 @@ public final class DemoPipeline {
     return OutputFiles.join(options.getOutput(), "events/part");
   }
 
+  public static String categoriesPrefix(OutputOptions options) {
+    return TrainingCategories.prefix(options.getOutput());
+  }
+
   public static String featuresPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "features/part");
   }
@@ -90,6 +94,10 @@ public final class DemoPipeline {
         EventInputs.readAndParse(pipeline, options, spec, DEFAULT_MALFORMED_RATE);
     StreamOutputs.archive(parsed, spec, options);
     parsed.output().apply("WriteEvents", WriteJsonLines.to(eventsPrefix(options)));
+    if (spec.features() != null && spec.labelField() != null && !willScore(options)) {
+      // The model trained after this run keeps the categories' reference for drift.
+      TrainingCategories.write(parsed.output(), spec, categoriesPrefix(options));
+    }
     PCollectionList<Row> deadLetters = PCollectionList.of(parsed.failures());
     if (spec.features() != null) {
       PCollection<Row> events = EventInputs.enrich(parsed.output(), spec, options);
@@ -181,6 +189,7 @@ public final class DemoPipeline {
       OutputFiles.deleteMatching(eventsPrefix(options) + "*");
       OutputFiles.deleteMatching(deadLettersPrefix(options) + "*");
       OutputFiles.deleteMatching(featuresPrefix(options) + "*");
+      OutputFiles.deleteMatching(categoriesPrefix(options) + "*");
       OutputFiles.deleteMatching(ScoringStages.scoresPrefix(options) + "*");
       OutputFiles.deleteMatching(ScoringStages.alertsPrefix(options) + "*");
       DriftPipeline.clearOutputs(options);

@@ -23,6 +23,7 @@ import io.streamml.transforms.io.WriteJsonLines;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -118,13 +119,39 @@ public final class DriftPipeline {
     Duration size = Duration.standardMinutes(options.getDriftWindowMinutes());
     ProfileWindow profile =
         scores ? ProfileWindow.ofScores(reference, size) : ProfileWindow.of(reference, size);
+    return rows.apply(
+        scores ? "ProfileScoreWindows" : "ProfileFeatureWindows",
+        windowsOf(profile, options, segmentField));
+  }
+
+  /**
+   * Profiles of the reference's categorical fields over events, windowed like the features'; none
+   * (an empty list) if the reference has no categories (bundles from before they were kept) or only
+   * the segment field.
+   */
+  static List<PCollection<Row>> measureCategoryDrift(
+      PCollection<Row> events,
+      ReferenceProfile reference,
+      DriftOptions options,
+      @Nullable String segmentField) {
+    boolean onlyTheSegment =
+        reference.categories().stream().allMatch(c -> c.name().equals(segmentField));
+    if (onlyTheSegment) {
+      return List.of();
+    }
+    Duration size = Duration.standardMinutes(options.getDriftWindowMinutes());
+    return List.of(
+        events.apply(
+            "ProfileCategoryWindows",
+            windowsOf(ProfileWindow.ofCategories(reference, size), options, segmentField)));
+  }
+
+  private static ProfileWindow windowsOf(
+      ProfileWindow profile, DriftOptions options, @Nullable String segmentField) {
     if (options.getDriftSlideMinutes() > 0) {
       profile = profile.withSlidingPeriod(Duration.standardMinutes(options.getDriftSlideMinutes()));
     }
-    if (segmentField != null) {
-      profile = profile.withSegmentField(segmentField);
-    }
-    return rows.apply(scores ? "ProfileScoreWindows" : "ProfileFeatureWindows", profile);
+    return segmentField != null ? profile.withSegmentField(segmentField) : profile;
   }
 
   /** Adds the drift steps to {@code pipeline}, against {@code reference}. */

@@ -77,6 +77,7 @@ final class DriftStages {
     PCollection<Row> profiles =
         PCollectionList.of(DriftPipeline.measureDrift(vectors, reference, options, segment, false))
             .and(DriftPipeline.measureDrift(scores, reference, options, segment, true))
+            .and(DriftPipeline.measureCategoryDrift(events, reference, options, segment))
             .apply("CollectProfiles", Flatten.pCollections());
     PCollection<Row> metrics =
         profiles.apply(

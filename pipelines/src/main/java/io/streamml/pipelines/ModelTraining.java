@@ -4,6 +4,7 @@ import io.streamml.pipelines.options.TrainingOptions;
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.drift.FeatureReference;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
 import io.streamml.transforms.model.TrainingSet;
@@ -25,6 +26,7 @@ public final class ModelTraining {
   public static String trainAndRegister(
       UseCaseSpec spec,
       String vectorsPattern,
+      String categoriesPrefix,
       TrainingOptions options,
       ModelRegistry registry,
       PrintStream out)
@@ -42,7 +44,12 @@ public final class ModelTraining {
       out.printf(
           "  ran %d rounds; best holdout %s at round %d%n",
           trained.learningCurve.length, trainer.evalMetric(), trained.bestRound);
-      String version = registry.register(ModelBundle.of(trained, data, spec));
+      ModelBundle bundle = ModelBundle.of(trained, data, spec);
+      List<FeatureReference> categories = TrainingCategories.read(categoriesPrefix);
+      if (!categories.isEmpty()) {
+        bundle = bundle.withProfile(bundle.profile().orElseThrow().withCategories(categories));
+      }
+      String version = registry.register(bundle);
       out.printf("model %s registered (now LATEST); holdout:%n", version);
       out.printf("  %-24s %.4f%n", "threshold", trained.threshold);
       trained.metrics.forEach((name, value) -> out.printf("  %-24s %.4f%n", name, value));

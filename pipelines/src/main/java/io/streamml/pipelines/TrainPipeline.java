@@ -43,6 +43,11 @@ public final class TrainPipeline {
     return OutputFiles.join(options.getOutput(), "training-set/part");
   }
 
+  /** Where the training events' category counts go (the drift reference of categorical fields). */
+  static String categoriesPrefix(OutputOptions options) {
+    return TrainingCategories.prefix(options.getOutput());
+  }
+
   /** Where the Parquet copy of the training set goes: {@code vectors-*.parquet} files. */
   public static String trainingSetDirectory(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "training-set");
@@ -91,9 +96,10 @@ public final class TrainPipeline {
           "Use case '" + spec.name() + "' needs features and a label field to train");
     }
     Pipeline pipeline = Pipeline.create(options);
+    PCollection<Row> events = EventInputs.readAndParse(pipeline, options, spec, 0.0).output();
+    TrainingCategories.write(events, spec, categoriesPrefix(options));
     PCollection<Row> vectors =
-        EventInputs.enrich(
-                EventInputs.readAndParse(pipeline, options, spec, 0.0).output(), spec, options)
+        EventInputs.enrich(events, spec, options)
             .apply("ExtractFeatures", WindowedFeatures.of(spec))
             .output();
     vectors.apply("WriteTrainingSet", WriteJsonLines.to(trainingSetPrefix(options)));
@@ -103,6 +109,7 @@ public final class TrainPipeline {
     if (options.getClearOutput()) {
       OutputFiles.deleteMatching(trainingSetPrefix(options) + "*");
       OutputFiles.deleteMatching(trainingSetDirectory(options) + "/vectors-*.parquet");
+      OutputFiles.deleteMatching(categoriesPrefix(options) + "*");
     }
     out.printf("streamml train: building the %s training set...%n", spec.name());
     if (!PipelineRuns.runToCompletion(pipeline)) {
@@ -114,6 +121,7 @@ public final class TrainPipeline {
         ModelTraining.trainAndRegister(
             spec,
             trainingSetPrefix(options) + "*",
+            categoriesPrefix(options),
             options,
             ModelRegistry.at(options.getRegistry()),
             out);

@@ -103,6 +103,18 @@ public class DriftPipelineTest {
       }
     }
     assertTrue(printed, printed.contains("first drift window"));
+    // Categorical event fields are profiled from the events: the shift moves 30% of payments
+    // online, so channel's share of one category moves by about that much.
+    List<Row> channel =
+        summary.metrics().stream()
+            .filter(m -> m.getString(DriftMetric.COLUMN).equals("channel"))
+            .toList();
+    assertEquals(4, channel.size());
+    for (Row m : channel) {
+      boolean after = !m.getDateTime(DriftMetric.WINDOW_START).toInstant().isBefore(SHIFT);
+      assertEquals(m.toString(), after ? "DRIFT" : "OK", m.getString(DriftMetric.VERDICT));
+      assertTrue(m.toString(), (m.getDouble(DriftMetric.L_INFINITY) >= 0.2) == after);
+    }
     // The model scored the same vectors; its score is profiled in every window too.
     assertEquals(
         4,

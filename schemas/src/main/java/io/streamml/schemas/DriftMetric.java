@@ -24,6 +24,10 @@ public final class DriftMetric {
   public static final String KS_P_VALUE = "ks_p_value";
   public static final String JS_DISTANCE = "js_distance";
   public static final String WASSERSTEIN_NORMALIZED = "wasserstein_normalized";
+
+  /** Largest change of one category's share: categorical fields only. */
+  public static final String L_INFINITY = "l_infinity";
+
   public static final String MISSING_SHARE_CHANGE = "missing_share_change";
   public static final String VERDICT = "verdict";
   public static final String REASONS = "reasons";
@@ -57,6 +61,7 @@ public final class DriftMetric {
           .addNullableField(JS_DISTANCE, Schema.FieldType.DOUBLE)
           .addNullableField(WASSERSTEIN_NORMALIZED, Schema.FieldType.DOUBLE)
           .addDoubleField(MISSING_SHARE_CHANGE)
+          .addNullableField(L_INFINITY, Schema.FieldType.DOUBLE)
           .addStringField(VERDICT)
           .addStringField(REASONS)
           .build();

@@ -25,7 +25,11 @@ public final class DriftSpec implements Serializable {
 
   /** Metrics that take thresholds, as named in DriftMetric rows. */
   public static final List<String> METRICS =
-      List.of(DriftMetric.PSI, DriftMetric.JS_DISTANCE, DriftMetric.WASSERSTEIN_NORMALIZED);
+      List.of(
+          DriftMetric.PSI,
+          DriftMetric.JS_DISTANCE,
+          DriftMetric.WASSERSTEIN_NORMALIZED,
+          DriftMetric.L_INFINITY);
 
   private final @Nullable String segmentField;
   private final @Nullable Double datasetDriftShare;

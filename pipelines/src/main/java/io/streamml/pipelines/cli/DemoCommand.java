@@ -61,7 +61,12 @@ final class DemoCommand implements Command<DemoPipeline.Options> {
       out.printf("%nstreamml demo: ");
       String version =
           ModelTraining.trainAndRegister(
-              spec, DemoPipeline.featuresPrefix(options) + "*", options, registry, out);
+              spec,
+              DemoPipeline.featuresPrefix(options) + "*",
+              DemoPipeline.categoriesPrefix(options),
+              options,
+              registry,
+              out);
       // Train first, then score the feature vectors the run wrote; later runs score end to end.
       out.printf("%nstreamml demo: scoring the feature vectors with model %s%n", version);
       if (DemoPipeline.scoreWrittenFeatures(options)) {

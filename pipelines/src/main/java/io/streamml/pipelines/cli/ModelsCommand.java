@@ -112,6 +112,19 @@ final class ModelsCommand implements Command<ModelsCommand.Options> {
       printReference(feature, out);
     }
     printReference(profile.score(), out);
+    for (FeatureReference field : profile.categories()) {
+      long[] counts = field.counts();
+      StringBuilder shares = new StringBuilder();
+      for (int i = 0; i < field.categories().size(); i++) {
+        shares.append(String.format(" %s %.1f%%", field.categories().get(i), share(counts, i)));
+      }
+      out.printf("    %-24s categories:%s%n", field.name(), shares);
+    }
+  }
+
+  private static double share(long[] counts, int i) {
+    long total = java.util.Arrays.stream(counts).sum();
+    return total == 0 ? 0 : 100.0 * counts[i] / total;
   }
 
   private static void printReference(FeatureReference ref, PrintStream out) {

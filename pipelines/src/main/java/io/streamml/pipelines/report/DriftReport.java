@@ -67,7 +67,7 @@ public final class DriftReport {
           column,
           metricsByColumn.get(column),
           profilesByColumn.getOrDefault(column, List.of()),
-          column.equals(ReferenceProfile.SCORE) ? reference.score() : reference.feature(column),
+          reference.column(column),
           thresholds);
     }
     return html.append("</body></html>").toString();
@@ -188,7 +188,8 @@ public final class DriftReport {
         .append(" <span style='color:#8e44ad'>&#9644; Wasserstein/std</span>")
         .append(" <span style='color:#b00'>- - PSI warn / drift</span></div></div></div>");
     html.append("<table><tr><th class='l'>window</th><th>count</th><th>missing</th><th>PSI</th>")
-        .append("<th>KS</th><th>KS p</th><th>JS</th><th>W/std</th><th class='l'>verdict</th>")
+        .append("<th>KS</th><th>KS p</th><th>JS</th><th>W/std</th><th>L&infin;</th>")
+        .append("<th class='l'>verdict</th>")
         .append("<th class='l'>reasons</th></tr>");
     for (Map.Entry<Instant, Row> e : perWindow.entrySet()) {
       Row m = e.getValue();
@@ -209,6 +210,8 @@ public final class DriftReport {
           .append(number(m.getDouble(DriftMetric.JS_DISTANCE)))
           .append("</td><td>")
           .append(number(m.getDouble(DriftMetric.WASSERSTEIN_NORMALIZED)))
+          .append("</td><td>")
+          .append(number(m.getDouble(DriftMetric.L_INFINITY)))
           .append("</td><td class='l'><span class='v' style='background:")
           .append(VERDICT_COLORS.get(verdict))
           .append("'>")

@@ -19,6 +19,8 @@ final class ColumnReader implements Serializable {
 
   private final List<String> columns = new ArrayList<>();
   private final List<int[]> paths = new ArrayList<>();
+  // A categorical column's reference (its values are read as category indexes), else null.
+  private final List<@Nullable FeatureReference> categorical = new ArrayList<>();
 
   private ColumnReader() {}
 
@@ -68,9 +70,40 @@ final class ColumnReader implements Serializable {
     return reader;
   }
 
+  /**
+   * The reference's categorical fields but {@code except} (the segment field, whose share within
+   * its own segment says nothing), read from event rows by name.
+   */
+  static ColumnReader forCategories(
+      Schema schema, ReferenceProfile reference, @Nullable String except) {
+    ColumnReader reader = new ColumnReader();
+    List<String> absent = new ArrayList<>();
+    for (FeatureReference field : reference.categories()) {
+      if (field.name().equals(except)) {
+        continue;
+      }
+      if (schema.hasField(field.name())) {
+        reader.columns.add(field.name());
+        reader.paths.add(new int[] {schema.indexOf(field.name())});
+        reader.categorical.add(field);
+      } else {
+        absent.add(field.name());
+      }
+    }
+    if (!absent.isEmpty() || reader.columns.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot profile categorical fields "
+              + (absent.isEmpty() ? "(the reference has none)" : absent)
+              + ": the events' fields are "
+              + schema.getFieldNames());
+    }
+    return reader;
+  }
+
   private void add(String column, int[] path) {
     columns.add(column);
     paths.add(path);
+    categorical.add(null);
   }
 
   List<String> columns() {
@@ -85,6 +118,10 @@ final class ColumnReader implements Serializable {
       return null;
     }
     Object value = holder.getValue(path[path.length - 1]);
+    FeatureReference categories = categorical.get(i);
+    if (categories != null) {
+      return value == null ? null : (double) categories.indexOf(String.valueOf(value));
+    }
     return value instanceof Number ? ((Number) value).doubleValue() : null;
   }
 }

@@ -19,7 +19,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Compares each {@link WindowProfile} row (from {@link ProfileWindow}) with the training reference
  * and emits one {@link DriftMetric} row per window, segment and column: PSI, Kolmogorov-Smirnov
  * statistic and p-value, Jensen-Shannon distance and normalized Wasserstein-1 (all on the
- * reference's bins), the change in missing share, the counts behind them, and a verdict from {@link
+ * reference's bins; for categorical fields PSI, Jensen-Shannon and L-infinity on the category
+ * bins), the change in missing share, the counts behind them, and a verdict from {@link
  * DriftThresholds}. Raw values are always emitted; windowing is kept, one output per input pane.
  * Counts verdicts in {@code streamml.drift/<verdict>}.
  */
@@ -51,18 +52,30 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
   /** The drift row of one window profile; public for drivers that compare stored profiles. */
   public static Row compare(Row profile, ReferenceProfile reference, DriftThresholds thresholds) {
     String column = profile.getString(WindowProfile.COLUMN);
-    FeatureReference ref =
-        column.equals(ReferenceProfile.SCORE) ? reference.score() : reference.feature(column);
+    FeatureReference ref = reference.column(column);
     if (ref == null) {
       throw new IllegalArgumentException(
-          "Column '" + column + "' has no reference; the model's are " + reference.featureNames());
+          "Column '"
+              + column
+              + "' has no reference; the model's are "
+              + reference.featureNames()
+              + " and categorical fields "
+              + reference.categories().stream().map(FeatureReference::name).toList());
     }
     long[] current = toArray(profile.getArray(WindowProfile.BIN_COUNTS));
     long count = profile.getInt64(WindowProfile.COUNT);
     long missing = profile.getInt64(WindowProfile.MISSING);
     Map<String, Double> metrics = new LinkedHashMap<>();
     Double ksPValue = null;
-    if (count > 0 && ref.count() > 0) {
+    if (count > 0 && ref.count() > 0 && ref.isCategorical()) {
+      // Categories have no order: PSI and Jensen-Shannon on the category bins, and the largest
+      // change in one category's share (L-infinity); KS and Wasserstein would invent an order.
+      long[] expected = ref.counts();
+      metrics.put(DriftMetric.PSI, DriftStatistics.psi(expected, current));
+      metrics.put(
+          DriftMetric.JS_DISTANCE, DriftStatistics.jensenShannonDistance(expected, current));
+      metrics.put(DriftMetric.L_INFINITY, DriftStatistics.lInfinity(expected, current));
+    } else if (count > 0 && ref.count() > 0) {
       long[] expected = ref.counts();
       double ks = DriftStatistics.ksStatistic(expected, current);
       metrics.put(DriftMetric.PSI, DriftStatistics.psi(expected, current));
@@ -92,7 +105,8 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
         .withFieldValue(DriftMetric.COUNT, count)
         .withFieldValue(DriftMetric.MISSING, missing)
         .withFieldValue(DriftMetric.REFERENCE_COUNT, ref.count())
-        .withFieldValue(DriftMetric.MEAN, profile.getDouble(WindowProfile.MEAN))
+        .withFieldValue(
+            DriftMetric.MEAN, ref.isCategorical() ? null : profile.getDouble(WindowProfile.MEAN))
         .withFieldValue(DriftMetric.REFERENCE_MEAN, Double.isNaN(ref.mean()) ? null : ref.mean())
         .withFieldValue(DriftMetric.PSI, metrics.get(DriftMetric.PSI))
         .withFieldValue(DriftMetric.KS, metrics.get(DriftMetric.KS))
@@ -100,6 +114,7 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
         .withFieldValue(DriftMetric.JS_DISTANCE, metrics.get(DriftMetric.JS_DISTANCE))
         .withFieldValue(
             DriftMetric.WASSERSTEIN_NORMALIZED, metrics.get(DriftMetric.WASSERSTEIN_NORMALIZED))
+        .withFieldValue(DriftMetric.L_INFINITY, metrics.get(DriftMetric.L_INFINITY))
         .withFieldValue(DriftMetric.MISSING_SHARE_CHANGE, missingShare - ref.missingShare())
         .withFieldValue(DriftMetric.VERDICT, verdict.name())
         .withFieldValue(DriftMetric.REASONS, String.join("; ", reasons))

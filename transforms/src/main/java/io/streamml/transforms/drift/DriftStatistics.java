@@ -2,6 +2,7 @@ package io.streamml.transforms.drift;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -209,6 +210,23 @@ public final class DriftStatistics {
 
   private static double wassersteinScale(double referenceStdDev, double referenceMean) {
     return referenceStdDev > 0 ? referenceStdDev : Math.max(1.0, Math.abs(referenceMean));
+  }
+
+  /** L-infinity distance of two histograms on the same bins (categories, in the same order). */
+  public static double lInfinity(long[] reference, long[] current) {
+    checkArgument(
+        reference.length == current.length,
+        "histograms have %s and %s bins",
+        reference.length,
+        current.length);
+    double totalRef = Arrays.stream(reference).sum();
+    double totalCur = Arrays.stream(current).sum();
+    checkArgument(totalRef > 0 && totalCur > 0, "both sides need at least one category count");
+    double d = 0;
+    for (int i = 0; i < reference.length; i++) {
+      d = Math.max(d, Math.abs(reference[i] / totalRef - current[i] / totalCur));
+    }
+    return d;
   }
 
   /** Largest difference of a category's share between the two sides (L-infinity distance). */

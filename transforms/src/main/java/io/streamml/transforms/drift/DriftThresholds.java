@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * When a drift measurement warns or says drift: per metric, defaults users know from other drift
- * tools (PSI 0.1 warn / 0.25 drift; Jensen-Shannon distance 0.1; normalized Wasserstein 0.1),
- * overridable for all columns or one column. A window with fewer present values than {@link
- * #minCount()} gets {@code INSUFFICIENT_DATA}: on a 10-bin histogram of 100 values, sampling noise
- * alone gives a Jensen-Shannon distance near 0.1.
+ * tools (PSI 0.1 warn / 0.25 drift; Jensen-Shannon distance 0.1; normalized Wasserstein 0.1; for
+ * categorical fields L-infinity 0.1 warn / 0.2 drift), overridable for all columns or one column. A
+ * window with fewer present values than {@link #minCount()} gets {@code INSUFFICIENT_DATA}: on a
+ * 10-bin histogram of 100 values, sampling noise alone gives a Jensen-Shannon distance near 0.1.
  */
 public final class DriftThresholds implements Serializable {
 
@@ -41,6 +41,8 @@ public final class DriftThresholds implements Serializable {
     defaults.put(DriftMetric.PSI, new double[] {0.1, 0.25});
     defaults.put(DriftMetric.JS_DISTANCE, new double[] {0.1, 0.1});
     defaults.put(DriftMetric.WASSERSTEIN_NORMALIZED, new double[] {0.1, 0.1});
+    // A category's share moving by 10 points warns, by 20 drifts.
+    defaults.put(DriftMetric.L_INFINITY, new double[] {0.1, 0.2});
     return new DriftThresholds(defaults, new HashMap<>(), DEFAULT_MIN_COUNT);
   }
 

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,10 @@ import java.util.Map;
  * duplicates removed (a skewed feature gets fewer bins, never empty duplicate ones). A feature with
  * at most {@code B} distinct values (constant, boolean, small counts) gets its distinct values as
  * edges instead, one bin per value, so a shift between two values is visible.
+ *
+ * <p>A categorical field (a string field with allowed values) has one bin per category, in the
+ * spec's order, plus a last bin for any other value; its values are binned by category index (see
+ * {@link #indexOf}), and it has no mean, spread or quantiles.
  */
 public final class FeatureReference implements Serializable {
 
@@ -41,6 +47,7 @@ public final class FeatureReference implements Serializable {
   private final double min;
   private final double max;
   private final double[] quantiles;
+  private final List<String> categories;
 
   private FeatureReference(
       String name,
@@ -52,7 +59,8 @@ public final class FeatureReference implements Serializable {
       double stdDev,
       double min,
       double max,
-      double[] quantiles) {
+      double[] quantiles,
+      List<String> categories) {
     checkArgument(counts.length == edges.length + 1, "%s: need one more count than edges", name);
     checkArgument(quantiles.length == QUANTILE_LEVELS.length, "%s: wrong quantile count", name);
     for (int i = 1; i < edges.length; i++) {
@@ -68,6 +76,55 @@ public final class FeatureReference implements Serializable {
     this.min = min;
     this.max = max;
     this.quantiles = quantiles.clone();
+    this.categories = List.copyOf(categories);
+  }
+
+  /**
+   * The reference of a categorical field: {@code counts[i]} training values of {@code
+   * categories.get(i)}, {@code counts[categories.size()]} of any other value, and {@code missing}
+   * nulls.
+   */
+  public static FeatureReference categorical(
+      String name, List<String> categories, long[] counts, long missing) {
+    checkArgument(!categories.isEmpty(), "%s: no categories", name);
+    checkArgument(
+        counts.length == categories.size() + 1,
+        "%s: need a count per category and one for other values",
+        name);
+    double[] edges = new double[categories.size()];
+    for (int i = 0; i < edges.length; i++) {
+      edges[i] = i + 0.5;
+    }
+    double[] nan = new double[QUANTILE_LEVELS.length];
+    Arrays.fill(nan, Double.NaN);
+    return new FeatureReference(
+        name,
+        edges,
+        counts,
+        missing,
+        Arrays.stream(counts).sum(),
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        nan,
+        categories);
+  }
+
+  /** Whether this is a categorical field's reference. */
+  public boolean isCategorical() {
+    return !categories.isEmpty();
+  }
+
+  /** The categories, in bin order (empty for a numeric feature). */
+  public List<String> categories() {
+    return categories;
+  }
+
+  /** A category's bin index; any value not among the categories gets the last bin. */
+  public int indexOf(String value) {
+    int index = categories.indexOf(value);
+    return index >= 0 ? index : categories.size();
   }
 
   /**
@@ -92,7 +149,8 @@ public final class FeatureReference implements Serializable {
           Double.NaN,
           Double.NaN,
           Double.NaN,
-          nan);
+          nan,
+          List.of());
     }
     double[] distinct = Arrays.stream(present).distinct().toArray();
     double[] edges;
@@ -130,7 +188,8 @@ public final class FeatureReference implements Serializable {
         n > 1 ? Math.sqrt(squares / (n - 1)) : 0.0,
         present[0],
         present[n - 1],
-        quantiles);
+        quantiles,
+        List.of());
   }
 
   /** Linear interpolation between order statistics (NumPy's default, Hyndman-Fan type 7). */
@@ -251,6 +310,9 @@ public final class FeatureReference implements Serializable {
     for (int i = 0; i < QUANTILE_LEVELS.length; i++) {
       putNumber(quantileNode, Double.toString(QUANTILE_LEVELS[i]), quantiles[i]);
     }
+    if (isCategorical()) {
+      categories.forEach(node.putArray("categories")::add);
+    }
     return node;
   }
 
@@ -276,7 +338,14 @@ public final class FeatureReference implements Serializable {
         number(node, "stdDev"),
         number(node, "min"),
         number(node, "max"),
-        quantiles);
+        quantiles,
+        categories(node.path("categories")));
+  }
+
+  private static List<String> categories(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asText()));
+    return values;
   }
 
   /** JSON has no NaN: a statistic of no values is written as null. */
@@ -324,7 +393,8 @@ public final class FeatureReference implements Serializable {
         && Double.compare(stdDev, that.stdDev) == 0
         && Double.compare(min, that.min) == 0
         && Double.compare(max, that.max) == 0
-        && Arrays.equals(quantiles, that.quantiles);
+        && Arrays.equals(quantiles, that.quantiles)
+        && categories.equals(that.categories);
   }
 
   @Override

@@ -46,6 +46,7 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
   private final Duration allowedLateness;
   private final @Nullable String segmentField;
   private final boolean scoreOnly;
+  private final boolean categories;
 
   private ProfileWindow(
       ReferenceProfile reference,
@@ -53,8 +54,10 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
       @Nullable Duration period,
       Duration allowedLateness,
       @Nullable String segmentField,
-      boolean scoreOnly) {
+      boolean scoreOnly,
+      boolean categories) {
     this.scoreOnly = scoreOnly;
+    this.categories = categories;
     this.reference = reference;
     this.size = size;
     this.period = period;
@@ -65,7 +68,7 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
   /** Tumbling windows of {@code size} against {@code reference}'s bins. */
   public static ProfileWindow of(ReferenceProfile reference, Duration size) {
     checkArgument(size.getMillis() > 0, "window size must be positive, got %s", size);
-    return new ProfileWindow(reference, size, null, Duration.ZERO, null, false);
+    return new ProfileWindow(reference, size, null, Duration.ZERO, null, false, false);
   }
 
   /** Tumbling windows of the {@code score} field only (Score rows carry no features). */
@@ -73,8 +76,20 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
     return of(reference, size).scoresOnly();
   }
 
+  /**
+   * Tumbling windows of the reference's categorical fields (e.g. merchant category), read from
+   * event rows: each field's profile counts its categories on the reference's category bins. With
+   * {@link #withSegmentField}, the segment field itself is not profiled.
+   */
+  public static ProfileWindow ofCategories(ReferenceProfile reference, Duration size) {
+    checkArgument(size.getMillis() > 0, "window size must be positive, got %s", size);
+    return new ProfileWindow(
+        reference, size, null, Duration.ZERO, null, false, /* categories= */ true);
+  }
+
   private ProfileWindow scoresOnly() {
-    return new ProfileWindow(reference, size, period, allowedLateness, segmentField, true);
+    return new ProfileWindow(
+        reference, size, period, allowedLateness, segmentField, true, categories);
   }
 
   /** Sliding windows: a new window every {@code period} (at most the size). */
@@ -84,18 +99,21 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
         "sliding period must be positive and at most the window size %s, got %s",
         size,
         period);
-    return new ProfileWindow(reference, size, period, allowedLateness, segmentField, scoreOnly);
+    return new ProfileWindow(
+        reference, size, period, allowedLateness, segmentField, scoreOnly, categories);
   }
 
   public ProfileWindow withAllowedLateness(Duration lateness) {
     checkArgument(!lateness.isShorterThan(Duration.ZERO), "negative lateness %s", lateness);
-    return new ProfileWindow(reference, size, period, lateness, segmentField, scoreOnly);
+    return new ProfileWindow(
+        reference, size, period, lateness, segmentField, scoreOnly, categories);
   }
 
   /** Profiles each value of {@code field} (e.g. merchant category) apart, as well as windows. */
   public ProfileWindow withSegmentField(String field) {
     checkArgument(field != null && !field.isBlank(), "segment field is blank");
-    return new ProfileWindow(reference, size, period, allowedLateness, field, scoreOnly);
+    return new ProfileWindow(
+        reference, size, period, allowedLateness, field, scoreOnly, categories);
   }
 
   @Override
@@ -103,7 +121,9 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
     ColumnReader reader =
         scoreOnly
             ? ColumnReader.scoreOnly(input.getSchema())
-            : ColumnReader.forSchema(input.getSchema(), reference);
+            : categories
+                ? ColumnReader.forCategories(input.getSchema(), reference, segmentField)
+                : ColumnReader.forSchema(input.getSchema(), reference);
     if (segmentField != null) {
       checkArgument(
           input.getSchema().hasField(segmentField),
@@ -204,8 +224,7 @@ public final class ProfileWindow extends PTransform<PCollection<Row>, PCollectio
         refs = new FeatureReference[columns.size()];
         for (int i = 0; i < refs.length; i++) {
           String column = columns.get(i);
-          refs[i] =
-              column.equals(ReferenceProfile.SCORE) ? reference.score() : reference.feature(column);
+          refs[i] = reference.column(column);
         }
         references = refs;
       }

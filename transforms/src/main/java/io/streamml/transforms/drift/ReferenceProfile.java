@@ -17,7 +17,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * What the model saw at training time, the baseline drift is measured against: a {@link
  * FeatureReference} per feature, in the model's feature order, and one for the model's score on the
- * same rows. Immutable; written into a model bundle as {@code profile.json}.
+ * same rows, and, when the training events were counted, one per categorical event field (see
+ * {@link FeatureReference#categorical}). Immutable; written into a model bundle as {@code
+ * profile.json} (profiles without categories, from before they were kept, still read).
  */
 public final class ReferenceProfile implements Serializable {
 
@@ -37,9 +39,14 @@ public final class ReferenceProfile implements Serializable {
   private final long rows;
   private final LinkedHashMap<String, FeatureReference> features;
   private final FeatureReference score;
+  private final LinkedHashMap<String, FeatureReference> categories;
 
   private ReferenceProfile(
-      int bins, long rows, List<FeatureReference> features, FeatureReference score) {
+      int bins,
+      long rows,
+      List<FeatureReference> features,
+      FeatureReference score,
+      List<FeatureReference> categories) {
     this.bins = bins;
     this.rows = rows;
     this.features = new LinkedHashMap<>();
@@ -50,6 +57,34 @@ public final class ReferenceProfile implements Serializable {
           feature.name());
     }
     this.score = score;
+    this.categories = new LinkedHashMap<>();
+    for (FeatureReference category : categories) {
+      checkArgument(category.isCategorical(), "'%s' is not categorical", category.name());
+      checkArgument(
+          !this.features.containsKey(category.name())
+              && this.categories.put(category.name(), category) == null,
+          "column '%s' appears twice",
+          category.name());
+    }
+  }
+
+  /** This profile with the references of categorical event fields (replacing any it had). */
+  public ReferenceProfile withCategories(List<FeatureReference> categoricalFields) {
+    return new ReferenceProfile(bins, rows, features(), score, categoricalFields);
+  }
+
+  /** The references of categorical event fields, in the spec's field order. */
+  public List<FeatureReference> categories() {
+    return List.copyOf(categories.values());
+  }
+
+  /** The reference of a feature, a categorical field or the score; null if there is none. */
+  public @Nullable FeatureReference column(String name) {
+    if (name.equals(SCORE)) {
+      return score;
+    }
+    FeatureReference feature = features.get(name);
+    return feature != null ? feature : categories.get(name);
   }
 
   /**
@@ -79,7 +114,7 @@ public final class ReferenceProfile implements Serializable {
       scoreColumn[i] = scores[i];
     }
     return new ReferenceProfile(
-        bins, n, features, FeatureReference.compute(SCORE, scoreColumn, bins));
+        bins, n, features, FeatureReference.compute(SCORE, scoreColumn, bins), List.of());
   }
 
   /** Quantile bins requested per feature (a feature may have fewer, see FeatureReference). */
@@ -120,6 +155,10 @@ public final class ReferenceProfile implements Serializable {
     ArrayNode featureArray = root.putArray("features");
     features.values().forEach(f -> featureArray.add(f.toJson()));
     root.set(SCORE, score.toJson());
+    if (!categories.isEmpty()) {
+      ArrayNode categoryArray = root.putArray("categories");
+      categories.values().forEach(c -> categoryArray.add(c.toJson()));
+    }
     return root.toPrettyString();
   }
 
@@ -144,11 +183,14 @@ public final class ReferenceProfile implements Serializable {
     if (!root.has(SCORE)) {
       throw new IllegalArgumentException("reference profile: 'score' is missing");
     }
+    List<FeatureReference> categories = new ArrayList<>();
+    root.path("categories").forEach(node -> categories.add(FeatureReference.fromJson(node)));
     return new ReferenceProfile(
         root.path("bins").asInt(),
         root.path("rows").asLong(),
         features,
-        FeatureReference.fromJson(root.get(SCORE)));
+        FeatureReference.fromJson(root.get(SCORE)),
+        categories);
   }
 
   @Override
@@ -160,7 +202,8 @@ public final class ReferenceProfile implements Serializable {
     return bins == that.bins
         && rows == that.rows
         && features.equals(that.features)
-        && score.equals(that.score);
+        && score.equals(that.score)
+        && categories.equals(that.categories);
   }
 
   @Override
