@@ -3,6 +3,7 @@ package io.streamml.pipelines;
 import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.ingest.KafkaPreflight;
 import io.streamml.transforms.ingest.KafkaSourceConfig;
 import io.streamml.transforms.ingest.KafkaSourceConfig.EventTimeFrom;
 import io.streamml.transforms.ingest.KafkaSourceConfig.StartOffset;
@@ -71,9 +72,16 @@ final class KafkaSources {
       throw new IllegalArgumentException(
           "--idleTimeoutSeconds must be above 0, not " + options.getIdleTimeoutSeconds());
     }
-    return config
-        .withMaxOutOfOrderness(Duration.standardSeconds(options.getMaxOutOfOrdernessSeconds()))
-        .withIdleTimeout(Duration.standardSeconds(options.getIdleTimeoutSeconds()));
+    config =
+        config
+            .withMaxOutOfOrderness(Duration.standardSeconds(options.getMaxOutOfOrdernessSeconds()))
+            .withIdleTimeout(Duration.standardSeconds(options.getIdleTimeoutSeconds()));
+    // Last, once every flag is known to be well formed: is anybody there?
+    KafkaPreflight.check(
+        config,
+        options.getKafkaConnectAttempts(),
+        Duration.standardSeconds(options.getKafkaConnectTimeoutSeconds()));
+    return config;
   }
 
   private static StartOffset startOffset(String value) {

@@ -230,6 +230,9 @@ class KafkaDemoIT {
             List.of(
                 "train",
                 "--rounds=20",
+                // The Direct runner's mutation checks cost more than the read here; users turn them
+                // off for throughput too (they check DoFn code, which the unit tests do).
+                "--enforceImmutability=false",
                 "--output=" + work.resolve(name),
                 "--registry=" + work.resolve(name).resolve("registry")));
     args.addAll(List.of(sourceFlags));

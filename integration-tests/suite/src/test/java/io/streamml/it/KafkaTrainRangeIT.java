@@ -61,6 +61,9 @@ class KafkaTrainRangeIT {
             300,
             "train",
             "--rounds=20",
+            // The Direct runner's mutation checks cost more than the read here; users turn them
+            // off for throughput too (they check DoFn code, which the unit tests do).
+            "--enforceImmutability=false",
             "--bootstrapServers=" + broker.bootstrapServers(),
             "--inputTopic=history",
             "--startTimestamp=" + Instant.ofEpochMilli(startMillis),
@@ -70,6 +73,24 @@ class KafkaTrainRangeIT {
     assertEquals(0, run.exitCode, run.output);
     assertTrue(run.output.contains("model v0001 registered"), run.output);
     return run;
+  }
+
+  @Test
+  void aTopicTheBrokerDoesNotHaveIsOneLineBeforeAnyJob() throws Exception {
+    StreammlLauncher.Run run =
+        StreammlLauncher.run(
+            120,
+            "train",
+            "--bootstrapServers=" + broker.bootstrapServers(),
+            "--inputTopic=no-such-topic",
+            "--stopAtEnd",
+            "--output=" + work.resolve("no-topic"));
+    assertEquals(2, run.exitCode, run.output);
+    assertTrue(
+        run.output.contains(
+            "streamml train: Kafka topic(s) [no-such-topic] not found at "
+                + broker.bootstrapServers()),
+        run.output);
   }
 
   private static long eventsBetween(long startMillis, long stopMillis) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkStandaloneClusterIT {
 
-  private static final int EVENTS = 3_000;
+  private static final int EVENTS = 1_500;
   private static final long RUN_TIMEOUT_SECONDS = 150;
 
   @TempDir static Path output;

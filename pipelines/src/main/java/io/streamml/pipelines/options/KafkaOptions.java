@@ -85,4 +85,18 @@ public interface KafkaOptions extends KafkaClientOptions {
   Long getIdleTimeoutSeconds();
 
   void setIdleTimeoutSeconds(Long value);
+
+  @Description(
+      "Before the job starts, check the brokers answer and the topics exist: this many tries"
+          + " (with --kafkaConnectTimeoutSeconds each), then one clear error.")
+  @Default.Integer(3)
+  Integer getKafkaConnectAttempts();
+
+  void setKafkaConnectAttempts(Integer value);
+
+  @Description("How long each of --kafkaConnectAttempts waits for the brokers.")
+  @Default.Integer(10)
+  Integer getKafkaConnectTimeoutSeconds();
+
+  void setKafkaConnectTimeoutSeconds(Integer value);
 }

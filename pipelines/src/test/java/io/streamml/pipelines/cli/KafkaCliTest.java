@@ -71,6 +71,23 @@ class KafkaCliTest {
   }
 
   @Test
+  void anUnreachableBrokerIsOneLineAfterBoundedTries() {
+    // Port 1 on loopback: nothing listens there, so every try is refused.
+    assertEquals(
+        2,
+        run(
+            "demo",
+            "--bootstrapServers=127.0.0.1:1",
+            "--inputTopic=events",
+            "--kafkaConnectAttempts=2",
+            "--kafkaConnectTimeoutSeconds=1"));
+    assertTrue(
+        err().startsWith("streamml demo: Kafka at 127.0.0.1:1 did not answer in 2 tries of 1 s"),
+        err());
+    assertEquals(1, err().lines().count(), err());
+  }
+
+  @Test
   void anUnknownStartOffsetIsOneLine() {
     assertEquals(
         2, run("demo", "--bootstrapServers=localhost:1", "--inputTopic=e", "--startOffset=middle"));
