@@ -15,11 +15,13 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
 
 /**
  * The training-time reference of each categorical field of a use case (string fields with allowed
@@ -61,8 +63,15 @@ public final class CountCategories extends PTransform<PCollection<Row>, PCollect
   public PCollection<String> expand(PCollection<Row> events) {
     List<FieldSpec> fields = categoricalFields(spec);
     return events
-        .apply("IntoOneWindow", Window.into(new GlobalWindows()))
-        .apply("CountPerCategory", Combine.globally(new CountFn(fields)))
+        // One count over everything read: fired once the input ends (a bounded read of Kafka is
+        // unbounded-typed, so the default trigger would be refused).
+        .apply(
+            "IntoOneWindow",
+            Window.<Row>into(new GlobalWindows())
+                .triggering(AfterWatermark.pastEndOfWindow())
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes())
+        .apply("CountPerCategory", Combine.globally(new CountFn(fields)).withoutDefaults())
         .apply(
             "AsJson",
             MapElements.into(TypeDescriptors.strings()).via(counts -> toJson(counts.references())));

@@ -16,14 +16,19 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.testing.UsesTestStream;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.experimental.categories.Category;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
@@ -124,6 +129,32 @@ public class CategoryDriftTest {
               assertNull(shifted.getDouble(DriftMetric.WASSERSTEIN_NORMALIZED));
               assertNull(shifted.getDouble(DriftMetric.MEAN));
               assertEquals(1000L, (long) shifted.getInt64(DriftMetric.COUNT));
+              return null;
+            });
+    pipeline.run();
+  }
+
+  @Test
+  @Category(UsesTestStream.class)
+  public void countingAStreamThatEndsGivesOneCountOfEverything() {
+    UseCaseSpec spec = spec();
+    Schema schema = spec.eventSchema();
+    // A bounded read of Kafka is typed unbounded: the count must still come out, once, at its end.
+    TestStream.Builder<Row> stream = TestStream.create(SchemaCoder.of(schema));
+    for (Row event : events(schema, 100, 0.3, "s")) {
+      stream = stream.addElements(TimestampedValue.of(event, T0));
+    }
+    PCollection<List<FeatureReference>> counted =
+        pipeline
+            .apply(stream.advanceWatermarkToInfinity())
+            .apply(CountCategories.of(spec))
+            .apply(
+                MapElements.into(new TypeDescriptor<List<FeatureReference>>() {})
+                    .via(CountCategories::fromJson));
+    PAssert.thatSingleton(counted)
+        .satisfies(
+            references -> {
+              assertEquals(List.of(60L, 30L, 10L, 0L), toList(references.get(0).counts()));
               return null;
             });
     pipeline.run();
