@@ -72,6 +72,10 @@ public final class DriftPipeline {
     return OutputFiles.join(options.getOutput(), "drift/metrics/part");
   }
 
+  public static String previousWindowPrefix(OutputOptions options) {
+    return OutputFiles.join(options.getOutput(), "drift/previous-window/part");
+  }
+
   public static String datasetDriftPrefix(OutputOptions options) {
     return OutputFiles.join(options.getOutput(), "drift/dataset/part");
   }
@@ -278,6 +282,7 @@ public final class DriftPipeline {
   static void clearOutputs(OutputOptions options) {
     OutputFiles.deleteMatching(profilesPrefix(options) + "*");
     OutputFiles.deleteMatching(metricsPrefix(options) + "*");
+    OutputFiles.deleteMatching(previousWindowPrefix(options) + "*");
     OutputFiles.deleteMatching(triggersPrefix(options) + "*");
     OutputFiles.deleteMatching(datasetDriftPrefix(options) + "*");
     OutputFiles.deleteMatching(performancePrefix(options) + "*");

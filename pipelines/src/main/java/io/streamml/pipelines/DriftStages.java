@@ -4,6 +4,7 @@ import io.streamml.pipelines.options.DriftOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.drift.AttachSegment;
+import io.streamml.transforms.drift.CompareWithPreviousWindow;
 import io.streamml.transforms.drift.ComputeDrift;
 import io.streamml.transforms.drift.DetectRetrainTriggers;
 import io.streamml.transforms.drift.JudgeDatasetDrift;
@@ -89,6 +90,19 @@ final class DriftStages {
         DriftPipeline.profilesPrefix(options));
     DriftPipeline.writeInGlobalWindow(
         metrics, "WriteDriftMetrics", DriftPipeline.metricsPrefix(options));
+    if (options.getComparePreviousWindow()) {
+      int periodMinutes =
+          options.getDriftSlideMinutes() > 0
+              ? options.getDriftSlideMinutes()
+              : options.getDriftWindowMinutes();
+      DriftPipeline.writeInGlobalWindow(
+          profiles.apply(
+              "CompareWithPreviousWindow",
+              CompareWithPreviousWindow.of(reference, Duration.standardMinutes(periodMinutes))
+                  .withThresholds(settings.thresholds())),
+          "WritePreviousWindowDrift",
+          DriftPipeline.previousWindowPrefix(options));
+    }
     DriftPipeline.writeInGlobalWindow(
         metrics.apply("JudgeDatasetDrift", JudgeDatasetDrift.atShare(settings.datasetDriftShare())),
         "WriteDatasetDrift",

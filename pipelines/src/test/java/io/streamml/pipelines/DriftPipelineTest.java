@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import io.streamml.pipelines.report.ReportRun;
 import io.streamml.schemas.DriftMetric;
 import io.streamml.schemas.RetrainTrigger;
+import io.streamml.schemas.RowJsonCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ public class DriftPipelineTest {
             "--seed=7",
             "--shiftFrom=" + SHIFT,
             "--driftWindowMinutes=30",
+            "--comparePreviousWindow",
             registry,
             "--output=" + root.resolve("drift"));
     assertTrue(DriftPipeline.run(drift, out));
@@ -121,6 +123,35 @@ public class DriftPipelineTest {
         summary.metrics().stream()
             .filter(m -> m.getString(DriftMetric.COLUMN).equals("score"))
             .count());
+  }
+
+  @Test
+  public void againstThePreviousWindowOnlyTheWindowAfterTheShiftDrifts() {
+    RowJsonCodec codec = RowJsonCodec.of(DriftMetric.schema());
+    List<Row> rows = new java.util.ArrayList<>();
+    OutputFiles.forEachLine(
+        DriftPipeline.previousWindowPrefix(drift) + "*", line -> rows.add(codec.parse(line)));
+    Instant firstAfter = null;
+    for (Row m : rows) {
+      Instant window = m.getDateTime(DriftMetric.WINDOW_START).toInstant();
+      if (!window.isBefore(SHIFT) && (firstAfter == null || window.isBefore(firstAfter))) {
+        firstAfter = window;
+      }
+    }
+    int amounts = 0;
+    for (Row m : rows) {
+      if (!m.getString(DriftMetric.COLUMN).equals("amount")) {
+        continue;
+      }
+      amounts++;
+      Instant window = m.getDateTime(DriftMetric.WINDOW_START).toInstant();
+      // The first window after the shift differs from the one before it; the windows on each side
+      // look like their neighbour.
+      String expected = window.equals(firstAfter) ? "DRIFT" : "OK";
+      assertEquals(m.toString(), expected, m.getString(DriftMetric.VERDICT));
+    }
+    // Four windows: three have a previous one.
+    assertEquals(rows.toString(), 3, amounts);
   }
 
   @Test

@@ -14,6 +14,14 @@ public interface DriftOptions extends PipelineOptions {
 
   void setDriftWindowMinutes(int value);
 
+  @Description(
+      "Also compare each drift window with the window before it (not only with training), under"
+          + " --output/drift/previous-window/: sudden changes show even when both windows drift.")
+  @Default.Boolean(false)
+  boolean getComparePreviousWindow();
+
+  void setComparePreviousWindow(boolean value);
+
   @Description("Start a drift window every this many minutes (sliding); 0 = tumbling windows.")
   @Default.Integer(0)
   int getDriftSlideMinutes();

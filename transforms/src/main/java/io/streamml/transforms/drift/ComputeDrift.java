@@ -51,6 +51,21 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
 
   /** The drift row of one window profile; public for drivers that compare stored profiles. */
   public static Row compare(Row profile, ReferenceProfile reference, DriftThresholds thresholds) {
+    FeatureReference ref = referenceOf(profile, reference);
+    return compare(profile, ref, Baseline.of(ref), thresholds);
+  }
+
+  /**
+   * The drift row of {@code profile} against an earlier window's profile of the same column and
+   * segment, on the reference's bins (the reference still scales Wasserstein).
+   */
+  static Row compareWithWindow(
+      Row profile, Row earlier, ReferenceProfile reference, DriftThresholds thresholds) {
+    FeatureReference ref = referenceOf(profile, reference);
+    return compare(profile, ref, Baseline.ofWindow(earlier), thresholds);
+  }
+
+  private static FeatureReference referenceOf(Row profile, ReferenceProfile reference) {
     String column = profile.getString(WindowProfile.COLUMN);
     FeatureReference ref = reference.column(column);
     if (ref == null) {
@@ -62,21 +77,67 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
               + " and categorical fields "
               + reference.categories().stream().map(FeatureReference::name).toList());
     }
+    return ref;
+  }
+
+  /** What a window is compared with: the training reference or an earlier window. */
+  private static final class Baseline {
+    final long[] counts;
+    final long count;
+    final double missingShare;
+    final double mean;
+    final double min;
+    final double max;
+
+    private Baseline(
+        long[] counts, long count, double missingShare, double mean, double min, double max) {
+      this.counts = counts;
+      this.count = count;
+      this.missingShare = missingShare;
+      this.mean = mean;
+      this.min = min;
+      this.max = max;
+    }
+
+    static Baseline of(FeatureReference ref) {
+      return new Baseline(
+          ref.counts(), ref.count(), ref.missingShare(), ref.mean(), ref.min(), ref.max());
+    }
+
+    static Baseline ofWindow(Row profile) {
+      long count = profile.getInt64(WindowProfile.COUNT);
+      long missing = profile.getInt64(WindowProfile.MISSING);
+      return new Baseline(
+          toArray(profile.getArray(WindowProfile.BIN_COUNTS)),
+          count,
+          count + missing == 0 ? 0 : (double) missing / (count + missing),
+          orNaN(profile.getDouble(WindowProfile.MEAN)),
+          orNaN(profile.getDouble(WindowProfile.MIN)),
+          orNaN(profile.getDouble(WindowProfile.MAX)));
+    }
+
+    private static double orNaN(@Nullable Double value) {
+      return value == null ? Double.NaN : value;
+    }
+  }
+
+  private static Row compare(
+      Row profile, FeatureReference ref, Baseline baseline, DriftThresholds thresholds) {
+    String column = profile.getString(WindowProfile.COLUMN);
     long[] current = toArray(profile.getArray(WindowProfile.BIN_COUNTS));
     long count = profile.getInt64(WindowProfile.COUNT);
     long missing = profile.getInt64(WindowProfile.MISSING);
+    long[] expected = baseline.counts;
     Map<String, Double> metrics = new LinkedHashMap<>();
     Double ksPValue = null;
-    if (count > 0 && ref.count() > 0 && ref.isCategorical()) {
+    if (count > 0 && baseline.count > 0 && ref.isCategorical()) {
       // Categories have no order: PSI and Jensen-Shannon on the category bins, and the largest
       // change in one category's share (L-infinity); KS and Wasserstein would invent an order.
-      long[] expected = ref.counts();
       metrics.put(DriftMetric.PSI, DriftStatistics.psi(expected, current));
       metrics.put(
           DriftMetric.JS_DISTANCE, DriftStatistics.jensenShannonDistance(expected, current));
       metrics.put(DriftMetric.L_INFINITY, DriftStatistics.lInfinity(expected, current));
-    } else if (count > 0 && ref.count() > 0) {
-      long[] expected = ref.counts();
+    } else if (count > 0 && baseline.count > 0) {
       double ks = DriftStatistics.ksStatistic(expected, current);
       metrics.put(DriftMetric.PSI, DriftStatistics.psi(expected, current));
       metrics.put(DriftMetric.KS, ks);
@@ -88,11 +149,11 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
               ref.edges(),
               expected,
               current,
-              Math.min(ref.min(), profile.getDouble(WindowProfile.MIN)),
-              Math.max(ref.max(), profile.getDouble(WindowProfile.MAX)),
+              Math.min(baseline.min, profile.getDouble(WindowProfile.MIN)),
+              Math.max(baseline.max, profile.getDouble(WindowProfile.MAX)),
               ref.stdDev(),
               ref.mean()));
-      ksPValue = DriftStatistics.ksPValue(ks, ref.count(), count);
+      ksPValue = DriftStatistics.ksPValue(ks, baseline.count, count);
     }
     double missingShare = count + missing == 0 ? 0 : (double) missing / (count + missing);
     List<String> reasons = new ArrayList<>();
@@ -104,10 +165,12 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
         .withFieldValue(DriftMetric.COLUMN, column)
         .withFieldValue(DriftMetric.COUNT, count)
         .withFieldValue(DriftMetric.MISSING, missing)
-        .withFieldValue(DriftMetric.REFERENCE_COUNT, ref.count())
+        .withFieldValue(DriftMetric.REFERENCE_COUNT, baseline.count)
         .withFieldValue(
             DriftMetric.MEAN, ref.isCategorical() ? null : profile.getDouble(WindowProfile.MEAN))
-        .withFieldValue(DriftMetric.REFERENCE_MEAN, Double.isNaN(ref.mean()) ? null : ref.mean())
+        .withFieldValue(
+            DriftMetric.REFERENCE_MEAN,
+            ref.isCategorical() || Double.isNaN(baseline.mean) ? null : baseline.mean)
         .withFieldValue(DriftMetric.PSI, metrics.get(DriftMetric.PSI))
         .withFieldValue(DriftMetric.KS, metrics.get(DriftMetric.KS))
         .withFieldValue(DriftMetric.KS_P_VALUE, ksPValue)
@@ -115,7 +178,7 @@ public final class ComputeDrift extends PTransform<PCollection<Row>, PCollection
         .withFieldValue(
             DriftMetric.WASSERSTEIN_NORMALIZED, metrics.get(DriftMetric.WASSERSTEIN_NORMALIZED))
         .withFieldValue(DriftMetric.L_INFINITY, metrics.get(DriftMetric.L_INFINITY))
-        .withFieldValue(DriftMetric.MISSING_SHARE_CHANGE, missingShare - ref.missingShare())
+        .withFieldValue(DriftMetric.MISSING_SHARE_CHANGE, missingShare - baseline.missingShare)
         .withFieldValue(DriftMetric.VERDICT, verdict.name())
         .withFieldValue(DriftMetric.REASONS, String.join("; ", reasons))
         .build();
