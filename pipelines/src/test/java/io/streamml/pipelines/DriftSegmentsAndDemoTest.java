@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import io.streamml.pipelines.cli.StreammlCli;
 import io.streamml.schemas.DatasetDrift;
 import io.streamml.schemas.DriftMetric;
+import io.streamml.schemas.ModelPerformance;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpecs;
 import java.io.ByteArrayOutputStream;
@@ -129,6 +130,7 @@ public class DriftSegmentsAndDemoTest {
             "--events=3000",
             "--segmentField=machine_type",
             "--minWindowCount=10",
+            "--labelsFromEvents",
             "--registry=" + maintenanceRegistry,
             "--output=" + FOLDER.getRoot().toPath().resolve("maintenance-segments"));
     assertTrue(DriftPipeline.run(options, OUT));
@@ -142,6 +144,16 @@ public class DriftSegmentsAndDemoTest {
     // find no event there and fall in the unknown ("") segment.
     segments.remove("");
     assertEquals(new TreeSet<>(types), segments);
+    // A window's vector carries its latest reading's id, so that reading's (delayed) label joins
+    // the window's score: the model's quality is measured per drift window for maintenance too.
+    RowJsonCodec codec = RowJsonCodec.of(ModelPerformance.schema());
+    List<Row> performance = new ArrayList<>();
+    OutputFiles.forEachLine(
+        DriftPipeline.performancePrefix(options) + "*", line -> performance.add(codec.parse(line)));
+    assertTrue(LOG.toString(StandardCharsets.UTF_8), !performance.isEmpty());
+    long labelled =
+        performance.stream().mapToLong(p -> p.getInt64(ModelPerformance.LABELLED)).sum();
+    assertTrue(performance.toString(), labelled > 0);
   }
 
   @Test

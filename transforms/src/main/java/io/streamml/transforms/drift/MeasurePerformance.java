@@ -3,6 +3,7 @@ package io.streamml.transforms.drift;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import io.streamml.schemas.ModelPerformance;
+import io.streamml.schemas.Score;
 import io.streamml.transforms.batch.BatchShards;
 import io.streamml.transforms.model.BinaryMetrics;
 import java.io.Serializable;
@@ -184,12 +185,18 @@ public final class MeasurePerformance extends PTransform<PCollectionTuple, PColl
       if (labelById.isEmpty()) {
         return;
       }
-      // A re-delivered score (at-least-once sources) counts once: one copy per id.
-      Map<String, Row> scoreById = new HashMap<>();
+      // A re-delivered score (at-least-once sources) counts once: one copy per id and feature
+      // time. Per-window vectors share their latest event's id across the windows holding it.
+      Map<String, KV<String, Row>> scores = new HashMap<>();
       for (KV<String, Row> score : joined.getValue().getAll(scoreTag)) {
-        scoreById.put(score.getKey(), score.getValue());
+        Row row = score.getValue();
+        scores.put(
+            row.getSchema().hasField(Score.FEATURE_TIME)
+                ? score.getKey() + "@" + row.getDateTime(Score.FEATURE_TIME).getMillis()
+                : score.getKey(),
+            score);
       }
-      for (Map.Entry<String, Row> scored : scoreById.entrySet()) {
+      for (KV<String, Row> scored : scores.values()) {
         Row label = labelById.get(scored.getKey());
         if (label != null) {
           Row score = scored.getValue();

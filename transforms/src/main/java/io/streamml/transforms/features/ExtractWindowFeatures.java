@@ -205,9 +205,8 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
         return; // a pane of no events describes nothing
       }
       out.output(
-          vectors.of(
+          vectors.ofWindow(
               element.getKey(),
-              null,
               end,
               accumulator.latestEvent(),
               accumulator.extract(vectors.featuresSchema(), end.getMillis(), false)));

@@ -81,9 +81,8 @@ public final class FeatureLoop {
         (start, accumulator) -> {
           long end = start + size;
           out.accept(
-              vectors.of(
+              vectors.ofWindow(
                   key,
-                  null,
                   new Instant(end),
                   accumulator.latestEvent(),
                   accumulator.extract(vectors.featuresSchema(), end, false)));

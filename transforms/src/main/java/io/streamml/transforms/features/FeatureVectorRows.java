@@ -41,6 +41,16 @@ final class FeatureVectorRows implements Serializable {
         .build();
   }
 
+  /**
+   * A window's vector at its end {@code time}: labelled by, and carrying the id of, its latest
+   * event, so a label that arrives later for that event (a failure seen hours after the reading)
+   * joins to the window's score by id, as a per-event vector's does.
+   */
+  Row ofWindow(String key, Instant time, Row latestEvent, Row features) {
+    Object id = latestEvent.getValue(spec.idField());
+    return of(key, id == null ? null : String.valueOf(id), time, latestEvent, features);
+  }
+
   private @Nullable Double label(@Nullable Row event) {
     if (event == null || spec.labelField() == null) {
       return null;

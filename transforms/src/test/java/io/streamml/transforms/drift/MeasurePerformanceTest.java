@@ -70,6 +70,57 @@ public class MeasurePerformanceTest {
         p.getDouble(ModelPerformance.CALIBRATION_ERROR));
   }
 
+  private static final Schema WINDOW_SCORE =
+      Schema.builder()
+          .addStringField("event_id")
+          .addDateTimeField("feature_time")
+          .addDoubleField("score")
+          .addDoubleField("threshold")
+          .build();
+
+  /** A per-window score: it carries its window's latest event id, shared by other windows. */
+  private static TimestampedValue<Row> windowScore(String id, Instant end, double score) {
+    return TimestampedValue.of(
+        Row.withSchema(WINDOW_SCORE).addValues(id, end.toDateTime(), score, 0.5).build(), end);
+  }
+
+  @Test
+  public void scoresOfSeveralWindowsSharingTheirLatestEventEachTakeItsLabel() {
+    // Two sliding windows (ending at :10 and :20) whose latest reading is r1, and a re-delivered
+    // copy of the first: two scores take r1's label, not three, not one.
+    Instant end1 = T0.plus(Duration.standardMinutes(10));
+    Instant end2 = T0.plus(Duration.standardMinutes(20));
+    List<TimestampedValue<Row>> scores =
+        List.of(
+            windowScore("r1", end1, 0.9),
+            windowScore("r1", end1, 0.9),
+            windowScore("r1", end2, 0.2));
+    PCollection<Row> performance =
+        PCollectionTuple.of(
+                MeasurePerformance.SCORES,
+                pipeline.apply(
+                    "Scores", Create.timestamped(scores).withCoder(SchemaCoder.of(WINDOW_SCORE))))
+            .and(
+                MeasurePerformance.LABELS,
+                pipeline.apply(
+                    "Labels",
+                    Create.timestamped(List.of(label("r1", 1, end1)))
+                        .withCoder(SchemaCoder.of(ModelPerformance.labelSchema()))))
+            .apply(MeasurePerformance.perWindow(HOUR));
+
+    PAssert.that(
+            performance.apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        p ->
+                            p.getInt64(ModelPerformance.LABELLED)
+                                + " labelled, "
+                                + p.getInt64(ModelPerformance.POSITIVES)
+                                + " positive")))
+        .containsInAnyOrder("2 labelled, 2 positive");
+    pipeline.run();
+  }
+
   @Test
   public void eachWindowIsMeasuredOnItsLabelledScores() {
     List<TimestampedValue<Row>> scores = new ArrayList<>();

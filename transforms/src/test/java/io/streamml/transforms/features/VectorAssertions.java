@@ -48,12 +48,12 @@ final class VectorAssertions {
     };
   }
 
+  /** A vector's identity: its key and feature time (a per-window vector's event id is shared). */
   private static String idOf(Row vector) {
-    String id = vector.getString(FeatureVector.EVENT_ID);
-    return id != null
-        ? id
-        : vector.getString(FeatureVector.KEY)
-            + "@"
-            + vector.getDateTime(FeatureVector.FEATURE_TIME);
+    return vector.getString(FeatureVector.KEY)
+        + "@"
+        + vector.getDateTime(FeatureVector.FEATURE_TIME)
+        + "@"
+        + vector.getString(FeatureVector.EVENT_ID);
   }
 }
