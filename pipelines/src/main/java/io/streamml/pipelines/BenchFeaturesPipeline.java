@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.BenchOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.RowJsonCodec;
@@ -37,7 +38,7 @@ public final class BenchFeaturesPipeline {
   private static final String VECTORS = "vectors";
 
   /** The benchmark's flags. */
-  public interface Options extends UseCaseOptions, SimulatorOptions {}
+  public interface Options extends UseCaseOptions, SimulatorOptions, BenchOptions {}
 
   private BenchFeaturesPipeline() {}
 

@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.BenchOptions;
 import io.streamml.pipelines.options.KafkaClientOptions;
 import io.streamml.pipelines.options.KafkaOptions;
 import io.streamml.pipelines.options.KafkaSinkOptions;
@@ -43,7 +44,8 @@ public final class BenchKafkaPipeline {
           KafkaSinkOptions,
           ScoreTopicsOptions,
           RegistryOptions,
-          ScoringOptions {}
+          ScoringOptions,
+          BenchOptions {}
 
   private static final Duration POLL = Duration.ofMillis(500);
 

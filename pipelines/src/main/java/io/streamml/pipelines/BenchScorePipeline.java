@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.BenchOptions;
 import io.streamml.pipelines.options.ScoringOptions;
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
@@ -51,7 +52,7 @@ public final class BenchScorePipeline {
   private static final int FEATURES = SPEC.features().names().size();
 
   /** The benchmark's flags. */
-  public interface Options extends ScoringOptions {
+  public interface Options extends ScoringOptions, BenchOptions {
     @Description("Rows to score.")
     @Default.Long(2_000_000L)
     Long getRows();

@@ -1,6 +1,8 @@
 package io.streamml.pipelines.cli;
 
 import io.streamml.pipelines.BenchDriftPipeline;
+import io.streamml.pipelines.BenchFlags;
+import io.streamml.pipelines.BenchRepeats;
 import java.io.PrintStream;
 
 final class BenchDriftCommand implements Command<BenchDriftPipeline.Options> {
@@ -23,6 +25,7 @@ final class BenchDriftCommand implements Command<BenchDriftPipeline.Options> {
   @Override
   public void run(BenchDriftPipeline.Options options, String action, PrintStream out)
       throws Exception {
-    BenchDriftPipeline.run(options, out);
+    BenchRepeats.run(
+        name(), options, BenchFlags.of(options), out, () -> BenchDriftPipeline.run(options, out));
   }
 }

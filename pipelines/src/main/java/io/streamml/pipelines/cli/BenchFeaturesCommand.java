@@ -1,6 +1,8 @@
 package io.streamml.pipelines.cli;
 
 import io.streamml.pipelines.BenchFeaturesPipeline;
+import io.streamml.pipelines.BenchFlags;
+import io.streamml.pipelines.BenchRepeats;
 import java.io.PrintStream;
 
 final class BenchFeaturesCommand implements Command<BenchFeaturesPipeline.Options> {
@@ -21,7 +23,13 @@ final class BenchFeaturesCommand implements Command<BenchFeaturesPipeline.Option
   }
 
   @Override
-  public void run(BenchFeaturesPipeline.Options options, String action, PrintStream out) {
-    BenchFeaturesPipeline.run(options, out);
+  public void run(BenchFeaturesPipeline.Options options, String action, PrintStream out)
+      throws Exception {
+    BenchRepeats.run(
+        name(),
+        options,
+        BenchFlags.of(options),
+        out,
+        () -> BenchFeaturesPipeline.run(options, out));
   }
 }

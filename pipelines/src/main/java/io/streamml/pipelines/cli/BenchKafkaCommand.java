@@ -1,6 +1,8 @@
 package io.streamml.pipelines.cli;
 
+import io.streamml.pipelines.BenchFlags;
 import io.streamml.pipelines.BenchKafkaPipeline;
+import io.streamml.pipelines.BenchRepeats;
 import java.io.PrintStream;
 
 final class BenchKafkaCommand implements Command<BenchKafkaPipeline.Options> {
@@ -22,7 +24,9 @@ final class BenchKafkaCommand implements Command<BenchKafkaPipeline.Options> {
   }
 
   @Override
-  public void run(BenchKafkaPipeline.Options options, String action, PrintStream out) {
-    BenchKafkaPipeline.run(options, out);
+  public void run(BenchKafkaPipeline.Options options, String action, PrintStream out)
+      throws Exception {
+    BenchRepeats.run(
+        name(), options, BenchFlags.of(options), out, () -> BenchKafkaPipeline.run(options, out));
   }
 }

@@ -1,5 +1,7 @@
 package io.streamml.pipelines.cli;
 
+import io.streamml.pipelines.BenchFlags;
+import io.streamml.pipelines.BenchRepeats;
 import io.streamml.pipelines.BenchScorePipeline;
 import java.io.PrintStream;
 
@@ -23,6 +25,7 @@ final class BenchScoreCommand implements Command<BenchScorePipeline.Options> {
   @Override
   public void run(BenchScorePipeline.Options options, String action, PrintStream out)
       throws Exception {
-    BenchScorePipeline.run(options, out);
+    BenchRepeats.run(
+        name(), options, BenchFlags.of(options), out, () -> BenchScorePipeline.run(options, out));
   }
 }
