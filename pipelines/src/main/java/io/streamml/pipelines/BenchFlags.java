@@ -15,7 +15,14 @@ public final class BenchFlags {
 
   // Set on every run by Beam itself; they say nothing about what was measured.
   private static final List<String> NOISE =
-      List.of("appName", "optionsId", "jobName", "userAgent", "resultsFile", "repeats");
+      List.of(
+          "appName",
+          "optionsId",
+          "jobName",
+          "userAgent",
+          "stableUniqueNames",
+          "resultsFile",
+          "repeats");
 
   private BenchFlags() {}
 
