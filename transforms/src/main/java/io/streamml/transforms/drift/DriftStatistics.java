@@ -2,11 +2,12 @@ package io.streamml.transforms.drift;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Distances between a reference distribution and a current one, from histogram counts on the same
@@ -231,18 +232,19 @@ public final class DriftStatistics {
 
   /** Largest difference of a category's share between the two sides (L-infinity distance). */
   public static double lInfinity(Map<String, Long> reference, Map<String, Long> current) {
-    double totalRef = total(reference.values());
-    double totalCur = total(current.values());
-    checkArgument(totalRef > 0 && totalCur > 0, "both sides need at least one category count");
-    Set<String> categories = new HashSet<>(reference.keySet());
-    categories.addAll(current.keySet());
-    double d = 0;
-    for (String category : categories) {
-      double p = reference.getOrDefault(category, 0L) / totalRef;
-      double q = current.getOrDefault(category, 0L) / totalCur;
-      d = Math.max(d, Math.abs(p - q));
+    // The same distance on aligned histograms: one bin per category seen on either side.
+    List<String> categories = new ArrayList<>(new TreeSet<>(reference.keySet()));
+    current.keySet().stream()
+        .filter(c -> !reference.containsKey(c))
+        .sorted()
+        .forEach(categories::add);
+    long[] expected = new long[categories.size()];
+    long[] observed = new long[categories.size()];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = reference.getOrDefault(categories.get(i), 0L);
+      observed[i] = current.getOrDefault(categories.get(i), 0L);
     }
-    return d;
+    return lInfinity(expected, observed);
   }
 
   private static double total(Collection<Long> counts) {

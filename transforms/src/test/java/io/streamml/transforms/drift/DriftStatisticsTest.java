@@ -139,6 +139,16 @@ public class DriftStatisticsTest {
   }
 
   @Test
+  public void lInfinityOnCategoryBinsIsTheLargestShareDifference() {
+    // pos 0.6 vs 0.3, online 0.3 vs 0.6, atm 0.1 vs 0.1, other 0 vs 0
+    assertEquals(
+        0.3,
+        DriftStatistics.lInfinity(new long[] {60, 30, 10, 0}, new long[] {300, 600, 100, 0}),
+        TOLERANCE);
+    assertEquals(0.0, DriftStatistics.lInfinity(new long[] {1, 1}, new long[] {5, 5}), TOLERANCE);
+  }
+
+  @Test
   public void anEmptySideOrDifferentBinsAreRefused() {
     assertThrows(
         IllegalArgumentException.class,
