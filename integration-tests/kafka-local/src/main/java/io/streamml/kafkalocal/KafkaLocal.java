@@ -71,7 +71,7 @@ public final class KafkaLocal {
             ? Paths.get(flags.get("dataDir")).toAbsolutePath()
             : Files.createTempDirectory("streamml-kafka-");
     Path config = writeConfig(dataDir, port, controllerPort, defaultPartitions);
-    format(config);
+    format(dataDir, config);
     String bootstrap = HOST + ":" + port;
     Map<String, Integer> topics = topics(flags.get("topics"), defaultPartitions);
     Thread creator =
@@ -113,8 +113,14 @@ public final class KafkaLocal {
     return file;
   }
 
-  /** Formats the log folder once; a kept {@code --dataDir} is reused as it is. */
-  private static void format(Path config) {
+  /**
+   * Formats the log folder once; a kept {@code --dataDir} is reused as it is (formatting it again
+   * would give it a new cluster id, which the broker refuses against its stored one).
+   */
+  private static void format(Path dataDir, Path config) {
+    if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+      return;
+    }
     PrintStream quiet =
         new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     int code =

@@ -30,6 +30,7 @@ class KafkaScoreIT {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int SIMULATED = 600;
+  private static final int OUTAGE_SECONDS = 15;
 
   @TempDir static Path work;
   private static LocalKafkaBroker broker;
@@ -38,10 +39,11 @@ class KafkaScoreIT {
   @BeforeAll
   static void startBrokerProduceAndTrain() throws Exception {
     List<String> topics = new ArrayList<>(List.of("events:3"));
-    for (String run : List.of("direct", "flink", "restart")) {
+    for (String run : List.of("direct", "flink", "restart", "outage")) {
       topics.addAll(List.of("scores-" + run, "alerts-" + run, "dead-" + run));
     }
     topics.add("live:3");
+    topics.add("outage-events:3");
     broker = LocalKafkaBroker.start(work, topics.toArray(String[]::new));
     total = KafkaEvents.produce(broker, "events", SIMULATED, 0.05);
     StreammlLauncher.Run train =
@@ -213,6 +215,78 @@ class KafkaScoreIT {
     assertEquals(
         directRun().deadLetters.stream().map(d -> d.get("raw_payload").asText()).sorted().toList(),
         flink.deadLetters.stream().map(d -> d.get("raw_payload").asText()).sorted().toList());
+  }
+
+  /**
+   * The broker is stopped (cleanly) while an unbounded Direct-runner score job reads a topic that a
+   * paced {@code streamml produce} is filling, and started again {@value #OUTAGE_SECONDS} s later
+   * on the same port with the same data. Both the producer's and the job's clients retry across the
+   * outage: every record the broker acknowledged is in the topic, and every one of them is scored
+   * or dead-lettered. The sink is at-least-once, so repeats are counted, not forbidden.
+   */
+  @Test
+  void aBrokerStoppedAndRestartedMidStreamLosesNothing() throws Exception {
+    String bootstrap = "--bootstrapServers=" + broker.bootstrapServers();
+    // The same simulated events as the other tests' topic (same seed), paced over a minute.
+    StreammlLauncher.Background producer =
+        StreammlLauncher.start(
+            "produce",
+            bootstrap,
+            "--topic=outage-events",
+            "--events=" + SIMULATED,
+            "--produceMalformedRate=0.05",
+            "--ratePerSecond=10");
+    StreammlLauncher.Background job =
+        StreammlLauncher.start(
+            "score",
+            "--runner=DirectRunner",
+            "--enforceImmutability=false",
+            bootstrap,
+            "--inputTopic=outage-events",
+            // Kafka time: a partition idle during the outage must not make later events late.
+            "--eventTimeFrom=kafkaTimestamp",
+            "--consumerGroup=outage",
+            "--outputTopicScores=scores-outage",
+            "--outputTopicAlerts=alerts-outage",
+            "--outputTopicDeadLetters=dead-outage",
+            "--output=" + work.resolve("outage"),
+            "--registry=" + registry());
+    Set<String> expectedScores = Set.copyOf(sortedIds(directRun().scores));
+    Set<String> expectedDeadLetters = payloads(directRun().deadLetters);
+    expectedDeadLetters.removeAll(KafkaEvents.expectedNotUtf8Payloads());
+    int scoredBefore;
+    try {
+      Polling.until(job, 300, () -> !broker.readAll("scores-outage").isEmpty());
+      scoredBefore = broker.readAll("scores-outage").size();
+      assertTrue(producer.isAlive(), "the producer ended before the outage; pace it slower");
+      broker.stop();
+      Thread.sleep(OUTAGE_SECONDS * 1000L);
+      broker.restart();
+      assertEquals(0, producer.waitFor(300), "produce failed across the outage");
+      assertTrue(
+          producer.output().contains(SIMULATED + " records to outage-events"), producer.output());
+      assertEquals(SIMULATED, broker.readAll("outage-events").size(), "acknowledged = stored");
+      Polling.until(
+          job,
+          300,
+          () ->
+              TopicJson.eventIds(TopicJson.read(broker, "scores-outage"))
+                      .containsAll(expectedScores)
+                  && payloads(TopicJson.read(broker, "dead-outage"))
+                      .containsAll(expectedDeadLetters));
+    } finally {
+      producer.kill();
+      job.kill();
+    }
+    List<JsonNode> scores = TopicJson.read(broker, "scores-outage");
+    assertEquals(expectedScores, TopicJson.eventIds(scores), "every acknowledged event scored");
+    List<JsonNode> deadLetters = TopicJson.read(broker, "dead-outage");
+    assertEquals(expectedDeadLetters, payloads(deadLetters), "every malformed one dead-lettered");
+    long repeats = scores.size() - expectedScores.size();
+    System.out.printf(
+        "broker outage: %d events sent, %d scored before the stop, %d scores and %d dead letters"
+            + " after, %d scores repeated, 0 lost%n",
+        SIMULATED, scoredBefore, scores.size(), deadLetters.size(), repeats);
   }
 
   /**

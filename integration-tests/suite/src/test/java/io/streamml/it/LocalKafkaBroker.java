@@ -36,43 +36,67 @@ final class LocalKafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-  private final LoggedJavaProcess process;
+  private final Path workDir;
+  private final List<String> flags;
   private final String bootstrapServers;
+  private LoggedJavaProcess process;
+  private int starts;
 
-  private LocalKafkaBroker(LoggedJavaProcess process, String bootstrapServers) {
-    this.process = process;
+  private LocalKafkaBroker(Path workDir, List<String> flags, String bootstrapServers) {
+    this.workDir = workDir;
+    this.flags = flags;
     this.bootstrapServers = bootstrapServers;
   }
 
   /** Starts a broker with {@code topics} ({@code name} or {@code name:partitions}) and waits. */
   static LocalKafkaBroker start(Path workDir, String... topics)
       throws IOException, InterruptedException {
+    int[] ports = FreePorts.onLoopback(2);
+    // Both ports and the data folder are fixed, so a restarted broker is the same broker.
+    List<String> flags =
+        List.of(
+            "--port=" + ports[0],
+            "--controllerPort=" + ports[1],
+            "--topics=" + String.join(",", topics),
+            "--dataDir=" + workDir.resolve("kafka-data"));
+    LocalKafkaBroker broker = new LocalKafkaBroker(workDir, flags, "127.0.0.1:" + ports[0]);
+    broker.launch();
+    return broker;
+  }
+
+  /**
+   * Stops the broker (SIGTERM, Kafka's clean shutdown); {@link #restart} brings it back on the same
+   * port with the same data.
+   */
+  void stop() throws InterruptedException {
+    process.close();
+  }
+
+  /** Starts the stopped broker again on its port, with its topics and records, and waits. */
+  void restart() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("The broker is running; stop it first");
+    }
+    launch();
+  }
+
+  private void launch() throws IOException, InterruptedException {
     Path lib = Paths.get(System.getProperty("kafka.local.lib", "../kafka-local/target/lib"));
-    int port = FreePorts.next();
-    Path log = workDir.resolve("kafka-broker.log");
-    LoggedJavaProcess process =
-        LoggedJavaProcess.start(
-            "kafka-broker",
-            List.of("-Xmx512m"),
-            lib,
-            MAIN,
-            List.of(
-                "--port=" + port,
-                "--topics=" + String.join(",", topics),
-                "--dataDir=" + workDir.resolve("kafka-data")),
-            log);
-    LocalKafkaBroker broker = new LocalKafkaBroker(process, "127.0.0.1:" + port);
+    starts++;
+    Path log =
+        workDir.resolve(starts == 1 ? "kafka-broker.log" : "kafka-broker-" + starts + ".log");
+    process = LoggedJavaProcess.start("kafka-broker", List.of("-Xmx512m"), lib, MAIN, flags, log);
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new AssertionError("The Kafka broker exited while starting:\n" + process.tail(60));
       }
       if (Files.readString(log, StandardCharsets.UTF_8).contains("kafka-local: ready at")) {
-        return broker;
+        return;
       }
       Thread.sleep(250);
     }
-    broker.close();
+    process.close();
     throw new AssertionError("The Kafka broker did not start in " + START_TIMEOUT);
   }
 
