@@ -2,12 +2,14 @@ package io.streamml.pipelines;
 
 import io.streamml.pipelines.options.EnrichmentOptions;
 import io.streamml.pipelines.options.EventSourceOptions;
+import io.streamml.pipelines.options.LimitOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
 import io.streamml.transforms.ingest.ArchiveRaw;
 import io.streamml.transforms.ingest.EnrichEvents;
+import io.streamml.transforms.ingest.IngestLimits;
 import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
@@ -48,10 +50,14 @@ public final class EventInputs {
   public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
       WithFailures.Result<PCollection<Row>, Row> readAndParse(
           Pipeline pipeline, T options, UseCaseSpec spec, double defaultMalformedRate) {
+    LimitOptions.checkFeatureState(spec, options);
+    IngestLimits limits = LimitOptions.ingestLimits(options);
     ReadEvents read = readEvents(options, spec, defaultMalformedRate);
     return pipeline
         .apply("ReadEvents", read)
-        .apply("ParseEvents", ParseEvents.of(spec).withSourceName(read.sourceName()));
+        .apply(
+            "ParseEvents",
+            ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.streamml.pipelines;
 
+import io.streamml.pipelines.options.LimitOptions;
 import io.streamml.pipelines.options.OutputOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
 import io.streamml.schemas.DeadLetter;
@@ -29,7 +30,7 @@ import org.joda.time.Instant;
 public final class ReplayDeadLettersPipeline {
 
   /** The replay's flags. */
-  public interface Options extends UseCaseOptions, OutputOptions {
+  public interface Options extends UseCaseOptions, OutputOptions, LimitOptions {
     @Description(
         "Dead-letter files to replay (JSON lines as the pipelines write them, e.g."
             + " './streamml-out/dead-letters/*.jsonl'; any Beam filesystem).")
@@ -56,7 +57,10 @@ public final class ReplayDeadLettersPipeline {
         lines
             .apply("ParseDeadLetters", ParDo.of(new ToDeadLetterFn(options.getDeadLetters())))
             .setRowSchema(DeadLetter.SCHEMA)
-            .apply("ReplayDeadLetters", ReplayDeadLetters.as(EventInputs.useCaseSpec(options)));
+            .apply(
+                "ReplayDeadLetters",
+                ReplayDeadLetters.as(EventInputs.useCaseSpec(options))
+                    .withLimits(LimitOptions.ingestLimits(options)));
     replay.events.apply("WriteEvents", WriteLines.to(prefix(options, "events")));
     replay.duplicates.apply("WriteDuplicates", WriteJsonLines.to(prefix(options, "duplicates")));
     replay.stillDeadLetters.apply(

@@ -5,9 +5,10 @@ import org.apache.beam.sdk.options.Description;
 /**
  * Where raw events come from: {@code --input} files, Kafka ({@code --bootstrapServers} and {@code
  * --inputTopic}, see {@link KafkaOptions}) or a Parquet archive ({@code --inputArchive}); with none
- * of them, the built-in simulator generates them.
+ * of them, the built-in simulator generates them. {@link LimitOptions} bound what one record may
+ * cost.
  */
-public interface EventSourceOptions extends KafkaOptions {
+public interface EventSourceOptions extends KafkaOptions, LimitOptions {
 
   @Description(
       "Read events from JSON-lines files matching this pattern (any Beam filesystem, globs"

@@ -109,7 +109,15 @@ class StreammlCliTest {
         run("generate", "--useCase=maintenance", "--events=400", "--output=" + dir.resolve("gen")),
         err());
     Path extra = dir.resolve("gen/maintenance/events-extra.jsonl");
-    Files.writeString(extra, "{\"reading_id\": \"r-x\"}\nnot json\n");
+    // A valid event but for its 600-character id, which --maxStringLength=500 refuses.
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode longId;
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("gen/maintenance"))) {
+      Path first = files.filter(f -> !f.equals(extra)).sorted().findFirst().orElseThrow();
+      longId = (ObjectNode) mapper.readTree(Files.readAllLines(first).get(0));
+    }
+    longId.put("reading_id", "r-" + "x".repeat(598));
+    Files.writeString(extra, "{\"reading_id\": \"r-x\"}\nnot json\n" + longId + "\n");
 
     assertEquals(
         0,
@@ -118,12 +126,50 @@ class StreammlCliTest {
             "--useCase=maintenance",
             "--input=" + dir.resolve("gen/maintenance") + "/*.jsonl",
             "--output=" + dir.resolve("demo"),
-            "--registry=" + dir.resolve("registry")),
+            "--registry=" + dir.resolve("registry"),
+            "--maxStringLength=500"),
         err());
 
     assertTrue(out().contains("wrote 400 maintenance events"), out());
-    assertTrue(out().matches("(?s).*read\\s+402\\n.*events\\s+400 .*"), out());
-    assertTrue(out().matches("(?s).*dead letters\\s+2 .*"), out());
+    assertTrue(out().matches("(?s).*read\\s+403\\n.*events\\s+400 .*"), out());
+    assertTrue(out().matches("(?s).*dead letters\\s+3 .*"), out());
+    String deadLetters;
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("demo/dead-letters"))) {
+      deadLetters = files.map(f -> readString(f)).reduce("", String::concat);
+    }
+    assertTrue(deadLetters.contains("600 characters long, above the limit of 500"), deadLetters);
+  }
+
+  @Test
+  void badLimitsAreOneLine(@TempDir Path dir) {
+    assertEquals(2, run("demo", "--maxRecordBytes=0", "--output=" + dir));
+    assertEquals("streamml demo: --maxRecordBytes must be above 0, not 0", err().strip());
+    err.reset();
+    assertEquals(2, run("demo", "--earliestEventTime=yesterday", "--output=" + dir));
+    assertEquals(
+        "streamml demo: --earliestEventTime wants an ISO-8601 time such as 2020-01-01T00:00:00Z,"
+            + " not 'yesterday'",
+        err().strip());
+  }
+
+  @Test
+  void featuresKeepingTooMuchStatePerKeyAreRefusedBeforeReading(@TempDir Path dir) {
+    // The fraud spec's longest trailing window is a day, with 60 s allowed lateness.
+    assertEquals(2, run("demo", "--maxStateRetentionSeconds=3600", "--output=" + dir));
+    assertEquals(
+        "streamml demo: Use case 'fraud' keeps each key's state for 86460 s of event time (longest"
+            + " window plus allowed lateness), more than --maxStateRetentionSeconds=3600; shorten"
+            + " the window or raise the flag",
+        err().strip());
+    err.reset();
+    // Maintenance slides a 600 s window every 60 s: ten windows per event.
+    assertEquals(
+        2, run("demo", "--useCase=maintenance", "--maxWindowsPerEvent=5", "--output=" + dir));
+    assertEquals(
+        "streamml demo: Use case 'maintenance' puts each event into 10 sliding windows (size /"
+            + " period), more than --maxWindowsPerEvent=5; lengthen the period or raise the flag",
+        err().strip());
+    assertTrue(Files.notExists(dir.resolve("features")), "nothing was read or written");
   }
 
   @Test

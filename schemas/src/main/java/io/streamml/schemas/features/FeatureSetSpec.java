@@ -144,6 +144,29 @@ public final class FeatureSetSpec implements Serializable {
     return longest;
   }
 
+  /**
+   * How long, in event time, a key's state outlives an event: the longest trailing window (per
+   * event) or the window's size or gap (per window), plus the allowed lateness. It bounds what a
+   * runner keeps per key.
+   */
+  public long stateRetentionSeconds() {
+    if (shape == Shape.PER_WINDOW) {
+      WindowSpec w = Objects.requireNonNull(window);
+      long extent = w.type() == WindowSpec.Type.SESSION ? w.gapSeconds() : w.sizeSeconds();
+      return extent + w.allowedLatenessSeconds();
+    }
+    return longestWindowSeconds() + allowedLatenessSeconds;
+  }
+
+  /** How many windows each event is in: size / period for sliding windows, else 1. */
+  public long windowsPerEvent() {
+    WindowSpec w = window;
+    if (shape == Shape.PER_WINDOW && w != null && w.type() == WindowSpec.Type.SLIDING) {
+      return (w.sizeSeconds() + w.periodSeconds() - 1) / w.periodSeconds();
+    }
+    return 1;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (!(o instanceof FeatureSetSpec)) {
