@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.CompressedSource;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
@@ -36,8 +38,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * built-in simulator. Follow it with {@link ParseEvents}, which turns each payload into an event or
  * a dead letter, so nothing read is lost.
  *
- * <p>Files are bounded; blank lines are kept (and dead-lettered by parsing). The simulator is
- * bounded or unbounded as configured, with element timestamps at event time.
+ * <p>Files are bounded; blank lines are kept (and dead-lettered by parsing), and lines that are not
+ * UTF-8 are passed on as Kafka values are ({@link RawPayloads}). The simulator is bounded or
+ * unbounded as configured, with element timestamps at event time.
  *
  * <p>Kafka ({@link #fromKafka}) is unbounded unless {@code maxRecords}, {@code stopAtEnd} or {@code
  * stopTimestamp} bounds it; the last two end each partition at an offset found when the pipeline is
@@ -135,9 +138,13 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
   @Override
   public PCollection<String> expand(PBegin input) {
     if (filePattern != null) {
+      // Not TextIO: it would replace bytes that are not UTF-8, which must reach dead letters as
+      // they were. Compressed files (.gz, .bz2, ...) are read as TextIO reads them.
       return input.apply(
           "ReadJsonLines",
-          TextIO.read().from(filePattern).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+          Read.from(
+              CompressedSource.from(new RawLineSource(filePattern, EmptyMatchTreatment.DISALLOW))
+                  .withCompression(Compression.AUTO)));
     }
     if (archivePattern != null) {
       RowJsonCodec codec = RowJsonCodec.of(archiveSchema);
