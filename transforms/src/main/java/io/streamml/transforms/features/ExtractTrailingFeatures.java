@@ -3,6 +3,7 @@ package io.streamml.transforms.features;
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.batch.AnySkew;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -132,7 +133,7 @@ public final class ExtractTrailingFeatures
     @SuppressWarnings("deprecation")
     @Override
     public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
+      return AnySkew.ALLOWED;
     }
   }
 

@@ -3,6 +3,7 @@ package io.streamml.transforms.features;
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.features.WindowSpec;
+import io.streamml.transforms.batch.AnySkew;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -182,7 +183,7 @@ public final class ExtractWindowFeatures extends PTransform<PCollection<Row>, PC
     @SuppressWarnings("deprecation")
     @Override
     public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
+      return AnySkew.ALLOWED;
     }
   }
 

@@ -5,6 +5,7 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.schemas.UseCaseSpec;
+import io.streamml.transforms.batch.AnySkew;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -171,7 +172,7 @@ public final class ParseEvents
     @SuppressWarnings("deprecation")
     @Override
     public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
+      return AnySkew.ALLOWED;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.streamml.transforms.scoring;
 
+import io.streamml.transforms.batch.AnySkew;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -68,6 +69,6 @@ final class ScoreBatchesFn extends DoFn<KV<Integer, Iterable<TimestampedValue<Ro
   @SuppressWarnings("deprecation")
   @Override
   public Duration getAllowedTimestampSkew() {
-    return Duration.millis(Long.MAX_VALUE);
+    return AnySkew.ALLOWED;
   }
 }

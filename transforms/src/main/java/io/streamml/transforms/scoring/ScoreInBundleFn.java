@@ -1,5 +1,6 @@
 package io.streamml.transforms.scoring;
 
+import io.streamml.transforms.batch.AnySkew;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ final class ScoreInBundleFn extends DoFn<Row, Row> {
   @SuppressWarnings("deprecation")
   @Override
   public Duration getAllowedTimestampSkew() {
-    return Duration.millis(Long.MAX_VALUE);
+    return AnySkew.ALLOWED;
   }
 
   private static final class BatchKey {
