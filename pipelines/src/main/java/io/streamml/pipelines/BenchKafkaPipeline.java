@@ -85,23 +85,7 @@ public final class BenchKafkaPipeline {
     out.printf(
         "running topic -> features%s -> %s on %s...%n",
         scoring ? " -> scores" : "", target, options.getRunner().getSimpleName());
-    Pipeline pipeline = Pipeline.create(options);
-    PCollection<Row> vectors =
-        pipeline
-            .apply("ReadEvents", ReadEvents.fromKafka(KafkaSources.config(options, spec)))
-            .apply("ParseEvents", ParseEvents.of(spec))
-            .output()
-            .apply("ExtractFeatures", WindowedFeatures.of(spec))
-            .output();
-    if (scoring) {
-      PCollection<Row> scores =
-          vectors
-              .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()))
-              .output();
-      StreamOutputs.toKafka(scores, "Scores", target, Score.KEY, options);
-    } else {
-      StreamOutputs.toKafka(vectors, "Features", target, FeatureVector.KEY, options);
-    }
+    Pipeline pipeline = topicToTopic(options, spec, scoring, target);
     long pipelineStart = System.nanoTime();
     pipeline.run().waitUntilFinish();
     double pipelineSeconds = (System.nanoTime() - pipelineStart) / 1e9;
@@ -125,6 +109,31 @@ public final class BenchKafkaPipeline {
             + " the write)%n",
         pipelineRate / consumerRate, scoring ? ", scoring" : "");
     return pipelineRate / consumerRate;
+  }
+
+  /**
+   * The benchmarked job: the input topic → parse → features (→ XGBoost scores with the registry's
+   * model) → {@code target}, with Kafka's settings from {@code options}.
+   */
+  static Pipeline topicToTopic(Options options, UseCaseSpec spec, boolean scoring, String target) {
+    Pipeline pipeline = Pipeline.create(options);
+    PCollection<Row> vectors =
+        pipeline
+            .apply("ReadEvents", ReadEvents.fromKafka(KafkaSources.config(options, spec)))
+            .apply("ParseEvents", ParseEvents.of(spec))
+            .output()
+            .apply("ExtractFeatures", WindowedFeatures.of(spec))
+            .output();
+    if (scoring) {
+      PCollection<Row> scores =
+          vectors
+              .apply("ScoreWithXGBoost", ScoringStages.transform(options, options.getRegistry()))
+              .output();
+      StreamOutputs.toKafka(scores, "Scores", target, Score.KEY, options);
+    } else {
+      StreamOutputs.toKafka(vectors, "Features", target, FeatureVector.KEY, options);
+    }
+    return pipeline;
   }
 
   /** Reads every record now in {@code topics} and returns how many there were. */

@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -29,6 +31,23 @@ public final class BenchRepeats {
     double ratio() throws Exception;
   }
 
+  /** A run's ratio and, for benchmarks that measure more (latencies), its other figures. */
+  public static final class Figures {
+    final double ratio;
+    final Map<String, Double> named;
+
+    public Figures(double ratio, Map<String, Double> named) {
+      this.ratio = ratio;
+      this.named = new LinkedHashMap<>(named);
+    }
+  }
+
+  /** One run of a benchmark that measures more than a ratio. */
+  @FunctionalInterface
+  public interface MeasuredRun {
+    Figures measure() throws Exception;
+  }
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String CSV_HEADER =
       "time,benchmark,runner,flags,repeats,median_ratio,min_ratio,max_ratio,cores,max_heap_mb";
@@ -39,29 +58,59 @@ public final class BenchRepeats {
   public static double run(
       String benchmark, BenchOptions options, String flags, PrintStream out, Run run)
       throws Exception {
+    return runMeasured(benchmark, options, flags, out, () -> new Figures(run.ratio(), Map.of()));
+  }
+
+  /**
+   * As {@link #run}, and also reports the median of each named figure and records every run's
+   * figures.
+   */
+  public static double runMeasured(
+      String benchmark, BenchOptions options, String flags, PrintStream out, MeasuredRun run)
+      throws Exception {
     if (options.getRepeats() < 1) {
       throw new IllegalArgumentException(
           "--repeats must be at least 1, not " + options.getRepeats());
     }
     double[] ratios = new double[options.getRepeats()];
+    List<Map<String, Double>> figures = new ArrayList<>();
     for (int i = 0; i < ratios.length; i++) {
       if (ratios.length > 1) {
         out.printf("%n%s: run %d of %d%n", benchmark, i + 1, ratios.length);
       }
-      ratios[i] = run.ratio();
+      Figures measured = run.measure();
+      ratios[i] = measured.ratio;
+      figures.add(measured.named);
     }
     double[] sorted = ratios.clone();
     Arrays.sort(sorted);
     double median = median(sorted);
+    Map<String, Double> medians = medians(figures);
     if (ratios.length > 1) {
       out.printf(
           "%n%s: median ratio %.3f over %d runs (min %.3f, max %.3f)%n",
           benchmark, median, ratios.length, sorted[0], sorted[sorted.length - 1]);
+      medians.forEach((name, value) -> out.printf("  median %s: %.1f%n", name, value));
     }
     if (options.getResultsFile() != null) {
-      append(benchmark, options, flags, ratios, sorted, median, out);
+      append(benchmark, options, flags, ratios, sorted, median, figures, medians, out);
     }
     return median;
+  }
+
+  /** Each figure's median over the runs that have it. */
+  private static Map<String, Double> medians(List<Map<String, Double>> figures) {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (String name : figures.get(0).keySet()) {
+      double[] values =
+          figures.stream()
+              .filter(f -> f.containsKey(name))
+              .mapToDouble(f -> f.get(name))
+              .sorted()
+              .toArray();
+      medians.put(name, median(values));
+    }
+    return medians;
   }
 
   static double median(double[] sorted) {
@@ -76,6 +125,8 @@ public final class BenchRepeats {
       double[] ratios,
       double[] sorted,
       double median,
+      List<Map<String, Double>> figures,
+      Map<String, Double> medians,
       PrintStream out)
       throws IOException {
     String runner = runnerName(options);
@@ -89,6 +140,10 @@ public final class BenchRepeats {
     json.put("flags", flags);
     Arrays.stream(ratios).forEach(json.putArray("ratios")::add);
     json.put("median_ratio", median);
+    if (!medians.isEmpty()) {
+      figures.forEach(f -> json.withArray("figures").add(MAPPER.valueToTree(f)));
+      json.set("median_figures", MAPPER.valueToTree(medians));
+    }
     json.put("cores", cores);
     json.put("max_heap_mb", heapMb);
     Path jsonl = Path.of(options.getResultsFile() + ".jsonl");

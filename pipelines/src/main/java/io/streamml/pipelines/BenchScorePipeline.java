@@ -98,16 +98,7 @@ public final class BenchScorePipeline {
       float[] sorted = scores.clone();
       Arrays.sort(sorted);
       threshold = sorted[(int) (sorted.length * 0.99)];
-      String bundle = Files.createTempDirectory("streamml-bench-score").resolve("v0001").toString();
-      new ModelBundle(
-              booster.toByteArray("json"),
-              SPEC.features().names(),
-              SPEC,
-              Map.of(),
-              threshold,
-              new Instant(0),
-              new Instant(0))
-          .writeTo(bundle);
+      String bundle = writeBundle(booster, threshold);
 
       out.printf("running the pipeline on %s...%n", options.getRunner().getSimpleName());
       Pipeline pipeline = Pipeline.create(options);
@@ -146,10 +137,7 @@ public final class BenchScorePipeline {
                   MetricsFilter.builder()
                       .addNameFilter(MetricNameFilter.inNamespace(NAMESPACE))
                       .build());
-      scored = 0;
-      for (MetricResult<Long> counter : metrics.getCounters()) {
-        scored += counter.getAttempted();
-      }
+      scored = sum(metrics.getCounters());
       for (MetricResult<DistributionResult> seen : metrics.getDistributions()) {
         DistributionResult at = seen.getAttempted();
         activeSeconds = (at.getMax() - at.getMin()) / 1e3;
@@ -182,6 +170,30 @@ public final class BenchScorePipeline {
     }
   }
 
+  /** Rows the pipeline's {@link CountFn} saw, or -1 if the runner reports no metrics. */
+  static long scoredCount(PipelineResult result) {
+    try {
+      return sum(
+          result
+              .metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.named(NAMESPACE, SCORED))
+                      .build())
+              .getCounters());
+    } catch (UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  private static long sum(Iterable<MetricResult<Long>> counters) {
+    long total = 0;
+    for (MetricResult<Long> counter : counters) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
+
   static Booster train(int trees, int d) throws Exception {
     int n = 20_000;
     float[] x = new float[n * d];
@@ -205,6 +217,21 @@ public final class BenchScorePipeline {
     } finally {
       matrix.dispose();
     }
+  }
+
+  /** Writes {@code booster} as a model bundle on the fraud features in a new temporary folder. */
+  static String writeBundle(Booster booster, double threshold) throws Exception {
+    String bundle = Files.createTempDirectory("streamml-bench").resolve("v0001").toString();
+    new ModelBundle(
+            booster.toByteArray("json"),
+            SPEC.features().names(),
+            SPEC,
+            Map.of(),
+            threshold,
+            new Instant(0),
+            new Instant(0))
+        .writeTo(bundle);
+    return bundle;
   }
 
   /** Raw batch prediction, batch by batch as the transform does (best of in-place and DMatrix). */

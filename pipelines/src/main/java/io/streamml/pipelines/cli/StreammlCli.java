@@ -29,7 +29,9 @@ public final class StreammlCli {
           new BenchFeaturesCommand(),
           new BenchScoreCommand(),
           new BenchDriftCommand(),
-          new BenchKafkaCommand());
+          new BenchEndToEndCommand(),
+          new BenchKafkaCommand(),
+          new BenchLatencyCommand());
 
   private StreammlCli() {}
 

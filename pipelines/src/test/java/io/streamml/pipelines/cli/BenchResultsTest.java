@@ -60,4 +60,44 @@ class BenchResultsTest {
         csv.get(0).startsWith("time,benchmark,runner,flags,repeats,median_ratio"), csv.get(0));
     assertTrue(csv.get(1).contains(",bench-features,DirectRunner,"), csv.get(1));
   }
+
+  @Test
+  void theEndToEndBenchmarkScoresEveryEventAndComparesWithItsLoop() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        StreammlCli.run(
+            new String[] {
+              "bench-pipeline", "--events=500", "--trees=5", "--enforceImmutability=false"
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(out, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, printed);
+    // Both sides scored all 500 events (the command fails if the pipeline's count differs).
+    assertTrue(printed.matches("(?s).*plain Java loop \\(1 thread\\)\\s+500 .*"), printed);
+    assertTrue(printed.matches("(?s).*pipeline on DirectRunner\\s+500 .*"), printed);
+    assertTrue(printed.contains("pipeline / loop: "), printed);
+  }
+
+  @Test
+  void theLatencyBenchmarkNeedsABrokerAndMakesItsOwnTopics() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(2, StreammlCli.run(new String[] {"bench-latency"}, out, errors));
+    assertEquals(
+        "streamml bench-latency: bench-latency needs --bootstrapServers=HOST:PORT",
+        err.toString(StandardCharsets.UTF_8).strip());
+    err.reset();
+    assertEquals(
+        2,
+        StreammlCli.run(
+            new String[] {"bench-latency", "--bootstrapServers=127.0.0.1:1", "--inputTopic=mine"},
+            out,
+            errors));
+    assertEquals(
+        "streamml bench-latency: bench-latency creates its own topics; drop --inputTopic and"
+            + " --outputTopicScores",
+        err.toString(StandardCharsets.UTF_8).strip());
+  }
 }
