@@ -11,7 +11,6 @@ import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -112,9 +111,7 @@ public final class BenchDriftPipeline {
   private static PCollection<Row> vectors(Pipeline pipeline, long rows) {
     long spacingMillis = Math.max(1, 3 * 3_600_000L / rows);
     return pipeline
-        .apply("GenerateIndexes", GenerateSequence.from(0).to(rows))
-        .apply("MakeVectors", ParDo.of(new BenchScorePipeline.VectorFn()))
-        .setRowSchema(FeatureVector.schema(BenchScorePipeline.SPEC))
+        .apply("GenerateVectors", BenchScorePipeline.generatedVectors(rows))
         .apply(
             "StampFeatureTime",
             ParDo.of(
