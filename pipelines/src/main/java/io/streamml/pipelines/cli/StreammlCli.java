@@ -3,6 +3,7 @@ package io.streamml.pipelines.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -80,7 +81,10 @@ public final class StreammlCli {
     String prefix = "streamml " + command.name() + ": ";
     T options;
     try {
-      options = PipelineOptionsFactory.fromArgs(flags).withValidation().as(command.optionsClass());
+      options =
+          PipelineOptionsFactory.fromArgs(withRunnerDefaults(flags))
+              .withValidation()
+              .as(command.optionsClass());
     } catch (IllegalArgumentException e) {
       err.println(
           prefix
@@ -101,6 +105,55 @@ public final class StreammlCli {
       err.println(prefix + "failed: " + CliErrors.describeFailure(e));
       debug(e, err);
       return 1;
+    }
+  }
+
+  /**
+   * Bundle time on Flink when the flags leave it unset. Beam's Flink runner does not pass a ParDo's
+   * watermark on while that ParDo has a bundle open, and a live stream keeps one open nearly all
+   * the time; a bundle closes after {@code --maxBundleTimeMills} (Beam's default 1000 ms), and only
+   * then may the held watermark move on, one chained ParDo at a time. Per-event features wait for
+   * the watermark, so with the default their output came in bursts seconds to a minute apart
+   * (docs/runners.md). Count still caps a bundle ({@code --maxBundleSize}, 1000), so a fast stream
+   * keeps its large scoring batches.
+   */
+  static final String FLINK_MAX_BUNDLE_TIME_MILLS = "50";
+
+  /** {@code flags}, plus {@code --maxBundleTimeMills} on the Flink runner if they do not set it. */
+  static String[] withRunnerDefaults(String[] flags) {
+    return withRunnerDefaults(flags, flinkInThisJar());
+  }
+
+  // A jar without the Flink runner keeps the flags as they are, to say so in its own error.
+  static String[] withRunnerDefaults(String[] flags, boolean flinkInJar) {
+    boolean flink = false;
+    for (String flag : flags) {
+      if (flag.startsWith("--maxBundleTimeMills=")) {
+        return flags;
+      }
+      if (flag.startsWith("--runner=")) {
+        String runner = flag.substring("--runner=".length());
+        runner = runner.substring(runner.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        flink = runner.equals("flink") || runner.equals("flinkrunner");
+      }
+    }
+    if (!flink || !flinkInJar) {
+      return flags;
+    }
+    String[] withDefault = Arrays.copyOf(flags, flags.length + 1);
+    withDefault[flags.length] = "--maxBundleTimeMills=" + FLINK_MAX_BUNDLE_TIME_MILLS;
+    return withDefault;
+  }
+
+  private static boolean flinkInThisJar() {
+    try {
+      Class.forName(
+          "org.apache.beam.runners.flink.FlinkPipelineOptions",
+          false,
+          StreammlCli.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 

@@ -30,6 +30,28 @@ class StreammlCliTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  @Test
+  void flinkGetsShortBundlesUnlessTheFlagsSayOtherwise() {
+    assertEquals(
+        List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=50"),
+        List.of(
+            StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner", "--x=1"}, true)));
+    assertEquals(
+        List.of("--runner=flink", "--maxBundleTimeMills=50"),
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=flink"}, true)));
+    assertEquals(
+        List.of("--maxBundleTimeMills=1000", "--runner=FlinkRunner"),
+        List.of(
+            StreammlCli.withRunnerDefaults(
+                new String[] {"--maxBundleTimeMills=1000", "--runner=FlinkRunner"}, true)));
+    assertEquals(
+        List.of("--runner=DirectRunner"),
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=DirectRunner"}, true)));
+    assertEquals(
+        List.of("--runner=FlinkRunner"),
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner"}, false)));
+  }
+
   private String err() {
     return err.toString(StandardCharsets.UTF_8);
   }
