@@ -64,6 +64,9 @@ public final class BenchEndToEndPipeline {
       long loopStart = System.nanoTime();
       float[] scores = loop(records, booster, names, options.getMaxBatchSize());
       double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
+      // The pipeline makes its own records: free the loop's before the heap is watched.
+      records = null;
+      System.gc();
       float[] sorted = scores.clone();
       Arrays.sort(sorted);
       double threshold = sorted[(int) (sorted.length * 0.99)];
@@ -80,10 +83,12 @@ public final class BenchEndToEndPipeline {
           .apply("ScoreWithXGBoost", ScoringStages.transform(options, bundle))
           .output()
           .apply("CountScores", ParDo.of(new BenchScorePipeline.CountFn()));
+      HeapPeak heap = HeapPeak.start();
       long pipelineStart = System.nanoTime();
       PipelineResult result = pipeline.run();
       result.waitUntilFinish();
       double pipelineSeconds = (System.nanoTime() - pipelineStart) / 1e9;
+      long peakHeapMb = heap.stopMb();
       long scored = BenchScorePipeline.scoredCount(result);
 
       double loopRate = events / loopSeconds;
@@ -105,6 +110,9 @@ public final class BenchEndToEndPipeline {
           pipelineRate);
       out.printf(
           "pipeline / loop: %.3f (pipeline time includes job start-up)%n", pipelineRate / loopRate);
+      out.printf(
+          "peak heap in use while the pipeline ran: %d MiB (%s cards; in-process runners only)%n",
+          peakHeapMb, config.entities() == 0 ? "the simulator's default" : config.entities());
       if (scored >= 0 && scored != scores.length) {
         throw new IllegalStateException(
             "the pipeline scored " + scored + " events, the loop " + scores.length);
@@ -168,5 +176,42 @@ public final class BenchEndToEndPipeline {
       failure[0] = e;
     }
     return done + n;
+  }
+
+  /** The most heap in use, sampled every 50 ms: what a job of this many keys costs in memory. */
+  private static final class HeapPeak {
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private volatile long peak;
+
+    private HeapPeak() {
+      sampler =
+          new Thread(
+              () -> {
+                Runtime runtime = Runtime.getRuntime();
+                while (running) {
+                  peak = Math.max(peak, runtime.totalMemory() - runtime.freeMemory());
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "bench-heap-peak");
+      sampler.setDaemon(true);
+    }
+
+    static HeapPeak start() {
+      HeapPeak heap = new HeapPeak();
+      heap.sampler.start();
+      return heap;
+    }
+
+    long stopMb() throws InterruptedException {
+      running = false;
+      sampler.join();
+      return peak / (1024 * 1024);
+    }
   }
 }
