@@ -77,11 +77,12 @@ public final class DemoSummary {
     return deadLettersByStage;
   }
 
-  /** Records read: each became an event or was dead-lettered by parsing or validation. */
+  /** Records read: each became an event or was dead-lettered by parsing, validation or dedupe. */
   public long read() {
     return events
         + deadLettersByStage.getOrDefault(DeadLetter.Stage.PARSE, 0L)
-        + deadLettersByStage.getOrDefault(DeadLetter.Stage.VALIDATE, 0L);
+        + deadLettersByStage.getOrDefault(DeadLetter.Stage.VALIDATE, 0L)
+        + deadLettersByStage.getOrDefault(DeadLetter.Stage.DEDUPE, 0L);
   }
 
   public void print(PrintStream out) {

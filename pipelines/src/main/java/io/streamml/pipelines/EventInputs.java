@@ -5,9 +5,11 @@ import io.streamml.pipelines.options.EventSourceOptions;
 import io.streamml.pipelines.options.LimitOptions;
 import io.streamml.pipelines.options.SimulatorOptions;
 import io.streamml.pipelines.options.UseCaseOptions;
+import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
 import io.streamml.transforms.ingest.ArchiveRaw;
+import io.streamml.transforms.ingest.DropDuplicateEvents;
 import io.streamml.transforms.ingest.EnrichEvents;
 import io.streamml.transforms.ingest.IngestLimits;
 import io.streamml.transforms.ingest.ParseEvents;
@@ -22,10 +24,13 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
@@ -44,20 +49,38 @@ public final class EventInputs {
   }
 
   /**
-   * Reads the events the flags name and parses them, as every pipeline's first two steps ({@code
-   * ReadEvents}, {@code ParseEvents}): parsed events, and dead letters with the source's name.
+   * Reads the events the flags name, parses them and drops repeated ids, as every pipeline's first
+   * steps ({@code ReadEvents}, {@code ParseEvents}, {@code DropDuplicateEvents}): the events, and
+   * the dead letters of all three with the source's name.
    */
   public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
       WithFailures.Result<PCollection<Row>, Row> readAndParse(
           Pipeline pipeline, T options, UseCaseSpec spec, double defaultMalformedRate) {
     LimitOptions.checkFeatureState(spec, options);
     IngestLimits limits = LimitOptions.ingestLimits(options);
+    Duration dedupeHorizon = LimitOptions.dedupeHorizon(options);
     ReadEvents read = readEvents(options, spec, defaultMalformedRate);
-    return pipeline
-        .apply("ReadEvents", read)
-        .apply(
-            "ParseEvents",
-            ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName()));
+    WithFailures.Result<PCollection<Row>, Row> parsed =
+        pipeline
+            .apply("ReadEvents", read)
+            .apply(
+                "ParseEvents",
+                ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName()));
+    if (dedupeHorizon == null) {
+      return parsed;
+    }
+    WithFailures.Result<PCollection<Row>, Row> unique =
+        parsed
+            .output()
+            .apply(
+                "DropDuplicateEvents",
+                DropDuplicateEvents.byId(spec.idField(), dedupeHorizon, read.sourceName()));
+    PCollection<Row> deadLetters =
+        PCollectionList.of(parsed.failures())
+            .and(unique.failures())
+            .apply("CollectIngestDeadLetters", Flatten.pCollections())
+            .setRowSchema(DeadLetter.SCHEMA);
+    return WithFailures.Result.of(unique.output(), deadLetters);
   }
 
   /**

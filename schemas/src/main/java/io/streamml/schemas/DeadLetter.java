@@ -36,6 +36,12 @@ public final class DeadLetter {
     /** The payload parsed but breaks a rule of the use-case spec (range, allowed values). */
     public static final String VALIDATE = "validate";
 
+    /**
+     * An event with the same id was already let through within the de-duplication horizon (a record
+     * delivered twice, by a producer's retry or a re-read partition).
+     */
+    public static final String DEDUPE = "dedupe";
+
     /** The feature vector could not be scored (no loadable model, features the model lacks). */
     public static final String SCORE = "score";
 

@@ -43,6 +43,15 @@ public interface LimitOptions extends PipelineOptions {
   void setMaxSecondsAhead(Long value);
 
   @Description(
+      "Dead-letter an event (stage dedupe) whose id was already let through within this many"
+          + " seconds of event time, e.g. a record a producer sent twice; 0 turns it off. Each id"
+          + " is kept in state for this long.")
+  @Default.Long(300)
+  Long getDedupeSeconds();
+
+  void setDedupeSeconds(Long value);
+
+  @Description(
       "Refuse a use-case spec whose features keep a key's state for longer than this many seconds"
           + " of event time (longest window plus allowed lateness); the default is 35 days.")
   @Default.Long(35 * 86_400)
@@ -56,6 +65,15 @@ public interface LimitOptions extends PipelineOptions {
   Long getMaxWindowsPerEvent();
 
   void setMaxWindowsPerEvent(Long value);
+
+  /** How far apart in event time two events with one id are still copies; null for no check. */
+  static Duration dedupeHorizon(LimitOptions options) {
+    long seconds = options.getDedupeSeconds();
+    if (seconds < 0) {
+      throw new IllegalArgumentException("--dedupeSeconds must be 0 (off) or more, not " + seconds);
+    }
+    return seconds == 0 ? null : Duration.standardSeconds(seconds);
+  }
 
   /** The ingest limits the flags give; a bad value is one clear line. */
   static IngestLimits ingestLimits(LimitOptions options) {

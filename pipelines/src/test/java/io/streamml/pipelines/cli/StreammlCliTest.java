@@ -131,15 +131,18 @@ class StreammlCliTest {
         run("generate", "--useCase=maintenance", "--events=400", "--output=" + dir.resolve("gen")),
         err());
     Path extra = dir.resolve("gen/maintenance/events-extra.jsonl");
-    // A valid event but for its 600-character id, which --maxStringLength=500 refuses.
+    // A valid event but for its 600-character id, which --maxStringLength=500 refuses, and a
+    // second copy of a valid event, which the de-duplication refuses.
     ObjectMapper mapper = new ObjectMapper();
-    ObjectNode longId;
+    String firstEvent;
     try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("gen/maintenance"))) {
       Path first = files.filter(f -> !f.equals(extra)).sorted().findFirst().orElseThrow();
-      longId = (ObjectNode) mapper.readTree(Files.readAllLines(first).get(0));
+      firstEvent = Files.readAllLines(first).get(0);
     }
+    ObjectNode longId = (ObjectNode) mapper.readTree(firstEvent);
     longId.put("reading_id", "r-" + "x".repeat(598));
-    Files.writeString(extra, "{\"reading_id\": \"r-x\"}\nnot json\n" + longId + "\n");
+    Files.writeString(
+        extra, "{\"reading_id\": \"r-x\"}\nnot json\n" + longId + "\n" + firstEvent + "\n");
 
     assertEquals(
         0,
@@ -153,19 +156,24 @@ class StreammlCliTest {
         err());
 
     assertTrue(out().contains("wrote 400 maintenance events"), out());
-    assertTrue(out().matches("(?s).*read\\s+403\\n.*events\\s+400 .*"), out());
-    assertTrue(out().matches("(?s).*dead letters\\s+3 .*"), out());
+    assertTrue(out().matches("(?s).*read\\s+404\\n.*events\\s+400 .*"), out());
+    assertTrue(out().matches("(?s).*dead letters\\s+4 .*"), out());
     String deadLetters;
     try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("demo/dead-letters"))) {
       deadLetters = files.map(f -> readString(f)).reduce("", String::concat);
     }
     assertTrue(deadLetters.contains("600 characters long, above the limit of 500"), deadLetters);
+    String id = mapper.readTree(firstEvent).get("reading_id").asText();
+    assertTrue(deadLetters.contains("Duplicate event id '" + id + "'"), deadLetters);
   }
 
   @Test
   void badLimitsAreOneLine(@TempDir Path dir) {
     assertEquals(2, run("demo", "--maxRecordBytes=0", "--output=" + dir));
     assertEquals("streamml demo: --maxRecordBytes must be above 0, not 0", err().strip());
+    err.reset();
+    assertEquals(2, run("demo", "--dedupeSeconds=-1", "--output=" + dir));
+    assertEquals("streamml demo: --dedupeSeconds must be 0 (off) or more, not -1", err().strip());
     err.reset();
     assertEquals(2, run("demo", "--earliestEventTime=yesterday", "--output=" + dir));
     assertEquals(
