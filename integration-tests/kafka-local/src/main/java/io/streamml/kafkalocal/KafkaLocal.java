@@ -31,7 +31,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * <p>Flags: {@code --port=N} (default 9092; 0 picks a free one), {@code --controllerPort=N}
  * (default: a free one), {@code --topics=a,b:4} (name, optionally {@code :partitions}), {@code
  * --partitions=N} (default for topics without their own count, 2), {@code --dataDir=PATH} (kept;
- * default a new temporary folder), {@code --verbose} (Kafka's INFO logs).
+ * default a new temporary folder), {@code --verbose} (Kafka's INFO logs), {@code
+ * --listener=SASL_SSL://127.0.0.1:9093} (a second listener, named by its security protocol, beside
+ * the PLAINTEXT one topics are created through) and {@code --brokerConfig=FILE} (broker settings
+ * over the defaults, e.g. that listener's TLS key store and SASL users).
  */
 public final class KafkaLocal {
 
@@ -44,7 +47,8 @@ public final class KafkaLocal {
     if (flags.containsKey("help")) {
       System.out.println(
           "Usage: streamml kafka-local [--port=9092] [--topics=a,b:4] [--partitions=2]"
-              + " [--dataDir=PATH] [--controllerPort=N] [--verbose]\n\n"
+              + " [--dataDir=PATH] [--controllerPort=N] [--listener=SASL_SSL://127.0.0.1:9093]"
+              + " [--brokerConfig=FILE] [--verbose]\n\n"
               + "Runs a single-node Apache Kafka broker (KRaft) on "
               + HOST
               + " in the foreground; Ctrl-C stops it.");
@@ -70,7 +74,14 @@ public final class KafkaLocal {
         flags.containsKey("dataDir")
             ? Paths.get(flags.get("dataDir")).toAbsolutePath()
             : Files.createTempDirectory("streamml-kafka-");
-    Path config = writeConfig(dataDir, port, controllerPort, defaultPartitions);
+    Path config =
+        writeConfig(
+            dataDir,
+            port,
+            controllerPort,
+            defaultPartitions,
+            flags.get("listener"),
+            flags.containsKey("brokerConfig") ? Paths.get(flags.get("brokerConfig")) : null);
     format(dataDir, config);
     String bootstrap = HOST + ":" + port;
     Map<String, Integer> topics = topics(flags.get("topics"), defaultPartitions);
@@ -82,7 +93,13 @@ public final class KafkaLocal {
     kafka.Kafka.main(new String[] {config.toString()});
   }
 
-  private static Path writeConfig(Path dataDir, int port, int controllerPort, int partitions)
+  private static Path writeConfig(
+      Path dataDir,
+      int port,
+      int controllerPort,
+      int partitions,
+      String extraListener,
+      Path brokerConfig)
       throws IOException {
     Properties props = new Properties();
     props.setProperty("process.roles", "broker,controller");
@@ -105,6 +122,26 @@ public final class KafkaLocal {
     props.setProperty("transaction.state.log.num.partitions", "4");
     props.setProperty("group.initial.rebalance.delay.ms", "0");
     props.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    if (extraListener != null) {
+      String protocol = extraListener.split("://", 2)[0];
+      if (!List.of("SSL", "SASL_SSL", "SASL_PLAINTEXT").contains(protocol)) {
+        usageError("--listener wants SSL://, SASL_SSL:// or SASL_PLAINTEXT://host:port");
+      }
+      props.setProperty("listeners", props.getProperty("listeners") + "," + extraListener);
+      props.setProperty(
+          "advertised.listeners", props.getProperty("advertised.listeners") + "," + extraListener);
+      props.setProperty(
+          "listener.security.protocol.map",
+          props.getProperty("listener.security.protocol.map") + "," + protocol + ":" + protocol);
+    }
+    if (brokerConfig != null) {
+      if (!Files.isReadable(brokerConfig)) {
+        usageError("--brokerConfig file not found: " + brokerConfig);
+      }
+      try (var in = Files.newInputStream(brokerConfig)) {
+        props.load(in);
+      }
+    }
     Files.createDirectories(dataDir);
     Path file = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -199,7 +236,15 @@ public final class KafkaLocal {
         usageError("unexpected argument '" + arg + "'");
       }
       String[] nameAndValue = arg.substring(2).split("=", 2);
-      if (!List.of("port", "controllerPort", "topics", "partitions", "dataDir", "verbose")
+      if (!List.of(
+              "port",
+              "controllerPort",
+              "topics",
+              "partitions",
+              "dataDir",
+              "verbose",
+              "listener",
+              "brokerConfig")
           .contains(nameAndValue[0])) {
         usageError("unknown option --" + nameAndValue[0]);
       }

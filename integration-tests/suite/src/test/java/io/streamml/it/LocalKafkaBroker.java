@@ -51,14 +51,25 @@ final class LocalKafkaBroker implements AutoCloseable {
   /** Starts a broker with {@code topics} ({@code name} or {@code name:partitions}) and waits. */
   static LocalKafkaBroker start(Path workDir, String... topics)
       throws IOException, InterruptedException {
+    return start(workDir, List.of(), topics);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, with more {@code kafka-local} flags, e.g. a second, secured
+   * {@code --listener}; this class's own clients keep to the PLAINTEXT one.
+   */
+  static LocalKafkaBroker start(Path workDir, List<String> extraFlags, String... topics)
+      throws IOException, InterruptedException {
     int[] ports = FreePorts.onLoopback(2);
     // Both ports and the data folder are fixed, so a restarted broker is the same broker.
     List<String> flags =
-        List.of(
-            "--port=" + ports[0],
-            "--controllerPort=" + ports[1],
-            "--topics=" + String.join(",", topics),
-            "--dataDir=" + workDir.resolve("kafka-data"));
+        new ArrayList<>(
+            List.of(
+                "--port=" + ports[0],
+                "--controllerPort=" + ports[1],
+                "--topics=" + String.join(",", topics),
+                "--dataDir=" + workDir.resolve("kafka-data")));
+    flags.addAll(extraFlags);
     LocalKafkaBroker broker = new LocalKafkaBroker(workDir, flags, "127.0.0.1:" + ports[0]);
     broker.launch();
     return broker;

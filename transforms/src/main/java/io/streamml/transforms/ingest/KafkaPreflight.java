@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.joda.time.Duration;
 
@@ -51,6 +53,18 @@ public final class KafkaPreflight {
                   + config.bootstrapServers()
                   + ": "
                   + e.getCause().getMessage());
+        }
+        if (e.getCause() instanceof AuthenticationException
+            || e.getCause() instanceof AuthorizationException) {
+          // Credentials do not get better by retrying. Kafka's message names no secret.
+          throw new IllegalArgumentException(
+              "Kafka at "
+                  + config.bootstrapServers()
+                  + " refused this client ("
+                  + e.getCause().getClass().getSimpleName()
+                  + ": "
+                  + e.getCause().getMessage()
+                  + "); check the security settings in --kafkaPropertiesFile");
         }
         last = e.getCause();
       } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
