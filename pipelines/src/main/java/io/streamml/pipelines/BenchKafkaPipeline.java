@@ -16,17 +16,14 @@ import io.streamml.transforms.ingest.ParseEvents;
 import io.streamml.transforms.ingest.ReadEvents;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Events per second from a Kafka topic to a Kafka output topic on the chosen runner: read → parse →
@@ -139,21 +136,10 @@ public final class BenchKafkaPipeline {
   /** Reads every record now in {@code topics} and returns how many there were. */
   static long readToEnd(
       String bootstrapServers, List<String> topics, Map<String, String> clientProperties) {
-    Properties props = new Properties();
-    props.putAll(clientProperties);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     long count = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : topics) {
-        consumer
-            .partitionsFor(topic.trim())
-            .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+        TopicsFromStart.open(bootstrapServers, clientProperties, topics)) {
+      Set<TopicPartition> partitions = consumer.assignment();
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         count += consumer.poll(POLL).count();

@@ -28,14 +28,11 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -269,7 +266,7 @@ public final class BenchLatencyPipeline {
         if (failure.get() != null) {
           throw new IOException("Kafka refused an event: " + failure.get().getMessage());
         }
-        failIfJobFailed(jobFailure);
+        failIfFailed(jobFailure, scores);
         if (now - lastProgress >= PROGRESS_MILLIS) {
           lastProgress = now;
           out.printf(
@@ -293,7 +290,7 @@ public final class BenchLatencyPipeline {
     long deadline = System.currentTimeMillis() + options.getDrainSeconds() * 1000L;
     while (!scores.firstScoreTimes().keySet().containsAll(appended.keySet())
         && System.currentTimeMillis() < deadline) {
-      failIfJobFailed(jobFailure);
+      failIfFailed(jobFailure, scores);
       Thread.sleep(200);
     }
     out.printf(
@@ -301,10 +298,15 @@ public final class BenchLatencyPipeline {
         appended.size(), scores.firstScoreTimes().size());
   }
 
-  private static void failIfJobFailed(AtomicReference<Throwable> jobFailure) {
+  private static void failIfFailed(AtomicReference<Throwable> jobFailure, ScoreWatcher scores) {
     if (jobFailure.get() != null) {
       throw new IllegalStateException(
           "The scoring job failed: " + jobFailure.get().getMessage(), jobFailure.get());
+    }
+    Throwable watcher = scores.failure();
+    if (watcher != null) {
+      throw new IllegalStateException(
+          "Reading the scores topic failed: " + watcher.getMessage(), watcher);
     }
   }
 
@@ -372,6 +374,7 @@ public final class BenchLatencyPipeline {
     private final Map<String, Long> first = new ConcurrentHashMap<>();
     private final AtomicLong repeats = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
 
     ScoreWatcher(Options options, String topic) {
@@ -398,19 +401,17 @@ public final class BenchLatencyPipeline {
       return repeats.get();
     }
 
+    /** What stopped the watcher early (a score that is not JSON, Kafka refusing), or null. */
+    Throwable failure() {
+      return failure.get();
+    }
+
     private void poll() {
-      Properties props = new Properties();
-      props.putAll(KafkaClientOptions.clientProperties(options));
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
-      props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       try (KafkaConsumer<byte[], byte[]> consumer =
-          new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer
-            .partitionsFor(topic)
-            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+          TopicsFromStart.open(
+              options.getBootstrapServers(),
+              KafkaClientOptions.clientProperties(options),
+              List.of(topic))) {
         while (running.get()) {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             String id = MAPPER.readTree(record.value()).path(Score.EVENT_ID).asText();
@@ -419,8 +420,9 @@ public final class BenchLatencyPipeline {
             }
           }
         }
-      } catch (IOException e) {
-        throw new IllegalStateException("A score on " + topic + " is not JSON", e);
+      } catch (IOException | RuntimeException e) {
+        // Reported by the main thread (failIfFailed), which would otherwise only see no scores.
+        failure.set(e);
       }
     }
   }
