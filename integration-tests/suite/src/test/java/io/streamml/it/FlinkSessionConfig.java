@@ -70,8 +70,23 @@ final class FlinkSessionConfig {
     return new FlinkSessionConfig(FreePorts.onLoopback(5));
   }
 
-  /** Writes {@code configDir/config.yaml}; the processes keep their temporary files in tmpDir. */
-  void writeTo(Path configDir, Path tmpDir) throws IOException {
+  /**
+   * Settings for fault tests: a failed job is restarted from its last checkpoint instead of failed
+   * at once, and a killed TaskManager is noticed within seconds (Flink's default waits 50 s).
+   */
+  static final Map<String, String> RESTART_FAILED_JOBS =
+      Map.of(
+          "restart-strategy.type", "fixed-delay",
+          "restart-strategy.fixed-delay.attempts", "30",
+          "restart-strategy.fixed-delay.delay", "2 s",
+          "heartbeat.interval", "1000",
+          "heartbeat.timeout", "6000");
+
+  /**
+   * Writes {@code configDir/config.yaml}, with {@code overrides} replacing the defaults; the
+   * processes keep their temporary files in tmpDir.
+   */
+  void writeTo(Path configDir, Path tmpDir, Map<String, String> overrides) throws IOException {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("jobmanager.rpc.address", HOST);
     conf.put("jobmanager.rpc.port", String.valueOf(rpcPort));
@@ -104,6 +119,7 @@ final class FlinkSessionConfig {
     conf.put("taskmanager.memory.jvm-metaspace.size", mib(TM_METASPACE));
     conf.put("taskmanager.memory.jvm-overhead.min", mib(TM_OVERHEAD));
     conf.put("taskmanager.memory.jvm-overhead.max", mib(TM_OVERHEAD));
+    conf.putAll(overrides);
     Files.createDirectories(configDir);
     Files.createDirectories(tmpDir);
     Files.writeString(

@@ -105,6 +105,11 @@ final class LoggedJavaProcess implements AutoCloseable {
         + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
+  /** Kills the process at once (SIGKILL: no shutdown hook runs), as a crash would end it. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   /**
    * Asks the process and its children to stop (SIGTERM, so shutdown hooks clean up), and kills
    * whatever is left after {@value #STOP_SECONDS} s. Returns once all of them have exited.
