@@ -126,6 +126,8 @@ class FlinkClusterFaultIT {
                 "--inputTopic=" + run.topic("events"),
                 // A partition idle across a fault must not make the simulated events late.
                 "--eventTimeFrom=kafkaTimestamp",
+                // Records the restored source reads again become dedupe letters, not scores.
+                "--dedupeSeconds=300",
                 "--consumerGroup=" + run.name,
                 "--outputTopicScores=" + run.topic("scores"),
                 "--outputTopicAlerts=" + run.topic("alerts"),

@@ -152,7 +152,8 @@ class StreammlCliTest {
             "--input=" + dir.resolve("gen/maintenance") + "/*.jsonl",
             "--output=" + dir.resolve("demo"),
             "--registry=" + dir.resolve("registry"),
-            "--maxStringLength=500"),
+            "--maxStringLength=500",
+            "--dedupeSeconds=300"),
         err());
 
     assertTrue(out().contains("wrote 400 maintenance events"), out());
