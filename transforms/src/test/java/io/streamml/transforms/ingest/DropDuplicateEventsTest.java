@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.DeadLetter;
+import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
+import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
@@ -34,6 +36,9 @@ public class DropDuplicateEventsTest {
       Schema.builder().addStringField("id").addInt64Field("amount").build();
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration HORIZON = Duration.standardMinutes(1);
+
+  @Rule(order = Integer.MIN_VALUE)
+  public final transient RunnerCapabilities capabilities = new RunnerCapabilities();
 
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
@@ -150,7 +155,8 @@ public class DropDuplicateEventsTest {
   }
 
   @Test
-  @Category(UsesTestStream.class)
+  // The late copy must arrive after the watermark has fired the forget timer.
+  @Category({UsesTestStream.class, NeedsWatermarkBeforeNextElement.class})
   public void anIdIsForgottenOnceTheWatermarkIsAHorizonPastIt() {
     TestStream<Row> stream =
         TestStream.create(SchemaCoder.of(EVENT))
