@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -72,10 +70,7 @@ class FlinkClusterFaultIT {
     List<String> topics = new ArrayList<>(AT_LEAST_ONCE.topics());
     topics.addAll(EXACTLY_ONCE.topics());
     broker = LocalKafkaBroker.start(work, topics.toArray(String[]::new));
-    Path flinkLib =
-        Paths.get(
-            Objects.requireNonNull(
-                System.getProperty("flink.cluster.lib"), "system property flink.cluster.lib"));
+    Path flinkLib = FlinkSessionCluster.libDir();
     cluster =
         FlinkSessionCluster.start(
             flinkLib,
@@ -83,15 +78,7 @@ class FlinkClusterFaultIT {
             // Each failsafe execution runs this class: keep each run's logs.
             flinkLib.getParent().resolve("logs-faults-" + System.currentTimeMillis()),
             FlinkSessionConfig.RESTART_FAILED_JOBS);
-    StreammlLauncher.Run train =
-        StreammlLauncher.run(
-            300,
-            "train",
-            "--events=4000",
-            "--rounds=20",
-            "--registry=" + work.resolve("registry"),
-            "--output=" + work.resolve("train"));
-    assertEquals(0, train.exitCode, train.output);
+    StreammlLauncher.trainModel(work.resolve("registry"), work.resolve("train"), 4000, 20);
     cluster.awaitTaskManagers(1, Duration.ofSeconds(90));
   }
 

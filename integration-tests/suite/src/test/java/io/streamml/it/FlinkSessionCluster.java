@@ -59,6 +59,15 @@ final class FlinkSessionCluster implements AutoCloseable {
   }
 
   /**
+   * The Flink jars the pom copies (maven-dependency-plugin), named by {@code flink.cluster.lib}.
+   */
+  static Path libDir() {
+    return java.nio.file.Paths.get(
+        java.util.Objects.requireNonNull(
+            System.getProperty("flink.cluster.lib"), "system property flink.cluster.lib"));
+  }
+
+  /**
    * Starts the JobManager and the TaskManager from the jars in {@code flinkLib}, with their
    * configuration and temporary files under {@code workDir} and their output in {@code logDir}.
    * Returns without waiting for them to be ready: see {@link #awaitTaskManagers}.

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +30,8 @@ class FlinkStandaloneClusterIT {
 
   @BeforeAll
   static void startClusterAndRunDemoOnIt() throws Exception {
-    // Copied by the pom (maven-dependency-plugin); the processes' logs go beside it, in target/.
-    Path flinkLib =
-        Paths.get(
-            Objects.requireNonNull(
-                System.getProperty("flink.cluster.lib"), "system property flink.cluster.lib"));
+    // The processes' logs go beside the jars, in target/.
+    Path flinkLib = FlinkSessionCluster.libDir();
     cluster =
         FlinkSessionCluster.start(
             flinkLib, dir.resolve("flink"), flinkLib.getParent().resolve("logs"));

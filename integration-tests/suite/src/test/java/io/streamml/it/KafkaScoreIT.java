@@ -43,15 +43,7 @@ class KafkaScoreIT {
     topics.add("outage-events:3");
     broker = LocalKafkaBroker.start(work, topics.toArray(String[]::new));
     total = KafkaEvents.produce(broker, "events", SIMULATED, 0.05);
-    StreammlLauncher.Run train =
-        StreammlLauncher.run(
-            300,
-            "train",
-            "--events=4000",
-            "--rounds=20",
-            "--registry=" + registry(),
-            "--output=" + work.resolve("train"));
-    assertEquals(0, train.exitCode, train.output);
+    StreammlLauncher.trainModel(work.resolve("registry"), work.resolve("train"), 4000, 20);
   }
 
   @AfterAll

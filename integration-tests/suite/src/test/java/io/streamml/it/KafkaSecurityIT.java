@@ -73,15 +73,7 @@ class KafkaSecurityIT {
             INPUT + ":2",
             "secure-scores",
             "secure-dead");
-    StreammlLauncher.Run train =
-        StreammlLauncher.run(
-            300,
-            "train",
-            "--events=2000",
-            "--rounds=10",
-            "--registry=" + work.resolve("registry"),
-            "--output=" + work.resolve("train"));
-    assertEquals(0, train.exitCode, train.output);
+    StreammlLauncher.trainModel(work.resolve("registry"), work.resolve("train"), 2000, 10);
   }
 
   @AfterAll

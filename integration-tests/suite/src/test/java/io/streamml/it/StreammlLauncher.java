@@ -1,5 +1,7 @@
 package io.streamml.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,6 +85,23 @@ final class StreammlLauncher {
 
   static Path root() {
     return Paths.get(System.getProperty("streamml.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /**
+   * Trains and registers a model on {@code events} simulated events with {@code rounds} boosting
+   * rounds, as the Kafka and cluster ITs need before they score; fails with train's output.
+   */
+  static void trainModel(Path registry, Path output, int events, int rounds)
+      throws IOException, InterruptedException {
+    Run train =
+        run(
+            300,
+            "train",
+            "--events=" + events,
+            "--rounds=" + rounds,
+            "--registry=" + registry,
+            "--output=" + output);
+    assertEquals(0, train.exitCode, train.output);
   }
 
   static Run run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
