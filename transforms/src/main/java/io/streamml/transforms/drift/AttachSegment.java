@@ -5,7 +5,6 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import io.streamml.schemas.FeatureVector;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.features.FeatureSetSpec;
-import io.streamml.transforms.batch.AnySkew;
 import io.streamml.transforms.batch.BatchShards;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -235,15 +234,6 @@ public final class AttachSegment extends PTransform<PCollectionTuple, PCollectio
       this.output = output;
       this.segmentField = segmentField;
       this.timeField = timeField;
-    }
-
-    // The join's EARLIEST timestamp is not always kept: with an upstream grouping of the events
-    // (DropDuplicateEvents on bounded input) the Direct runner stamps the groups at the global
-    // window's end, and each row goes back to its own feature time from there.
-    @SuppressWarnings("deprecation")
-    @Override
-    public Duration getAllowedTimestampSkew() {
-      return AnySkew.ALLOWED;
     }
 
     @ProcessElement

@@ -4,7 +4,6 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.RowJsonCodec;
-import io.streamml.transforms.batch.AnySkew;
 import io.streamml.transforms.batch.BatchShards;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +33,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -93,7 +93,13 @@ public final class DropDuplicateEvents
     Coder<Row> rowCoder = events.getCoder();
     PCollection<KV<Integer, KV<String, Row>>> sharded =
         events
-            .apply("IntoOneWindow", Window.into(new GlobalWindows()))
+            // EARLIEST: a bounded shard's group is stamped at its earliest event, so the events
+            // given back at their own times are not behind the watermark (END_OF_WINDOW would make
+            // every event late for an event-time window downstream, such as the archive's).
+            .apply(
+                "IntoOneWindow",
+                Window.<Row>into(new GlobalWindows())
+                    .withTimestampCombiner(TimestampCombiner.EARLIEST))
             .apply("ShardById", ParDo.of(new ShardByIdFn(idField, shards)))
             .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), rowCoder)));
     TupleTag<Row> kept = new TupleTag<Row>() {};
@@ -241,13 +247,6 @@ public final class DropDuplicateEvents
           }
         }
       }
-    }
-
-    // Events keep their own time, which precedes the grouped element's (the window's end).
-    @SuppressWarnings("deprecation")
-    @Override
-    public Duration getAllowedTimestampSkew() {
-      return AnySkew.ALLOWED;
     }
   }
 

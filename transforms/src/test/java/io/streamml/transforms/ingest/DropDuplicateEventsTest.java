@@ -14,9 +14,13 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.testing.UsesTestStream;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -125,6 +129,25 @@ public class DropDuplicateEventsTest {
             .output();
     PAssert.that(kept.apply("Stamp", org.apache.beam.sdk.transforms.ParDo.of(new StampFn())))
         .containsInAnyOrder("a@2026-01-01T00:00:00.000Z", "b@2026-01-01T00:00:30.000Z");
+    pipeline.run();
+  }
+
+  @Test
+  public void keptEventsAreOnTimeForEventTimeWindowsDownstream() {
+    // An archive cuts files in fixed windows after de-duplication. If the kept events came out
+    // behind the watermark (a grouping stamped at the end of the global window, then each event
+    // back at its own time), such a window would drop them all as late.
+    PCollection<Row> kept =
+        pipeline
+            .apply(
+                Create.timestamped(at("a", 1, 0), at("b", 2, 70), at("a", 3, 5), at("c", 4, 130))
+                    .withCoder(SchemaCoder.of(EVENT)))
+            .apply(DropDuplicateEvents.byId("id", HORIZON, "test-source"))
+            .output();
+    PCollection<Long> perMinute =
+        kept.apply("Minutes", Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply("CountPerMinute", Combine.globally(Count.<Row>combineFn()).withoutDefaults());
+    PAssert.that(perMinute).containsInAnyOrder(1L, 1L, 1L);
     pipeline.run();
   }
 
