@@ -60,12 +60,11 @@ public final class EventInputs {
     IngestLimits limits = LimitOptions.ingestLimits(options);
     Duration dedupeHorizon = LimitOptions.dedupeHorizon(options);
     ReadEvents read = readEvents(options, spec, defaultMalformedRate);
+    ParseEvents parse = ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName());
     WithFailures.Result<PCollection<Row>, Row> parsed =
         pipeline
             .apply("ReadEvents", read)
-            .apply(
-                "ParseEvents",
-                ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName()));
+            .apply("ParseEvents", read.stampsEventTime() ? parse.keepingRecordTimestamps() : parse);
     if (dedupeHorizon == null) {
       return parsed;
     }

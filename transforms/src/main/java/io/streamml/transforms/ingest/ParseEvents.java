@@ -42,11 +42,14 @@ public final class ParseEvents
   private final UseCaseSpec spec;
   private final String sourceName;
   private final IngestLimits limits;
+  private final boolean keepRecordTimestamps;
 
-  private ParseEvents(UseCaseSpec spec, String sourceName, IngestLimits limits) {
+  private ParseEvents(
+      UseCaseSpec spec, String sourceName, IngestLimits limits, boolean keepRecordTimestamps) {
     this.spec = spec;
     this.sourceName = sourceName;
     this.limits = limits;
+    this.keepRecordTimestamps = keepRecordTimestamps;
   }
 
   /**
@@ -54,13 +57,22 @@ public final class ParseEvents
    * source as {@code unknown}.
    */
   public static ParseEvents of(UseCaseSpec spec) {
-    return new ParseEvents(spec, "unknown", IngestLimits.defaults());
+    return new ParseEvents(spec, "unknown", IngestLimits.defaults(), false);
   }
 
   /** Replaces the size, length and event-time bounds. */
   public ParseEvents withLimits(IngestLimits limits) {
     checkArgument(limits != null, "limits must not be null");
-    return new ParseEvents(spec, sourceName, limits);
+    return new ParseEvents(spec, sourceName, limits, keepRecordTimestamps);
+  }
+
+  /**
+   * Keeps each record's own timestamp (e.g. its Kafka timestamp, for {@code
+   * --eventTimeFrom=kafkaTimestamp}) instead of stamping the event at its event-time field, so the
+   * events' timestamps agree with the watermark the source derives from the same times.
+   */
+  public ParseEvents keepingRecordTimestamps() {
+    return new ParseEvents(spec, sourceName, limits, true);
   }
 
   /** Names the source (e.g. {@code file:/data/*.jsonl}) in every dead letter. */
@@ -69,7 +81,7 @@ public final class ParseEvents
         sourceName != null && !sourceName.isBlank(),
         "sourceName must not be blank: %s",
         sourceName);
-    return new ParseEvents(spec, sourceName, limits);
+    return new ParseEvents(spec, sourceName, limits, keepRecordTimestamps);
   }
 
   @Override
@@ -79,7 +91,9 @@ public final class ParseEvents
     PCollectionTuple parsed =
         payloads.apply(
             "ParseAndValidate",
-            ParDo.of(new ParseFn(spec, sourceName, limits, events, deadLetters))
+            ParDo.of(
+                    new ParseFn(
+                        spec, sourceName, limits, keepRecordTimestamps, events, deadLetters))
                 .withOutputTags(events, TupleTagList.of(deadLetters)));
     return WithFailures.Result.of(
         parsed.get(events).setRowSchema(spec.eventSchema()),
@@ -94,6 +108,7 @@ public final class ParseEvents
     private final RowJsonCodec codec;
     private final EventValidator validator;
     private final int maxRecordBytes;
+    private final boolean keepRecordTimestamps;
     private final Counter parsed = Metrics.counter(METRICS_NAMESPACE, EVENTS_PARSED);
     private final Counter failed = Metrics.counter(METRICS_NAMESPACE, DEAD_LETTERS);
 
@@ -101,8 +116,10 @@ public final class ParseEvents
         UseCaseSpec spec,
         String sourceName,
         IngestLimits limits,
+        boolean keepRecordTimestamps,
         TupleTag<Row> events,
         TupleTag<Row> deadLetters) {
+      this.keepRecordTimestamps = keepRecordTimestamps;
       this.spec = spec;
       this.sourceName = sourceName;
       this.events = events;
@@ -153,7 +170,11 @@ public final class ParseEvents
         return;
       }
       parsed.inc();
-      out.get(events).outputWithTimestamp(event, eventTime);
+      if (keepRecordTimestamps) {
+        out.get(events).output(event);
+      } else {
+        out.get(events).outputWithTimestamp(event, eventTime);
+      }
     }
 
     private void deadLetter(

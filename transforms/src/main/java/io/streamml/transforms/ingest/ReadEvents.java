@@ -124,6 +124,15 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
     return "simulator:" + simulator.useCase();
   }
 
+  /**
+   * Whether each record's timestamp is its event time already (Kafka with {@code kafkaTimestamp}):
+   * parsing must then keep it, not stamp the payload's time.
+   */
+  public boolean stampsEventTime() {
+    return kafka != null
+        && kafka.eventTimeFrom() == KafkaSourceConfig.EventTimeFrom.KAFKA_TIMESTAMP;
+  }
+
   /** Whether the read ends on its own (files, a bounded simulator, a bounded Kafka read). */
   public boolean isBounded() {
     if (filePattern != null || archivePattern != null) {

@@ -23,6 +23,7 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 import org.junit.Rule;
@@ -91,6 +92,28 @@ public class ParseEventsTest {
                     .via(
                         tv -> tv.getValue().getString("transaction_id") + "@" + tv.getTimestamp()));
     PAssert.that(idAtTimestamp).containsInAnyOrder("tx-1@2026-01-01T00:00:05.000Z");
+    PAssert.that(result.failures()).empty();
+    pipeline.run();
+  }
+
+  @Test
+  public void keepingRecordTimestampsLeavesTheEventAtItsRecordsTime() {
+    // A record appended to Kafka months after its payload's event time (a replay, a simulator).
+    Instant appended = Instant.parse("2026-12-02T10:00:00Z");
+    WithFailures.Result<PCollection<Row>, Row> result =
+        pipeline
+            .apply(Create.timestamped(TimestampedValue.of(GOOD, appended)))
+            .apply(ParseEvents.of(FRAUD).keepingRecordTimestamps());
+
+    PCollection<String> idAtTimestamp =
+        result
+            .output()
+            .apply(Reify.timestamps())
+            .apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(
+                        tv -> tv.getValue().getString("transaction_id") + "@" + tv.getTimestamp()));
+    PAssert.that(idAtTimestamp).containsInAnyOrder("tx-1@2026-12-02T10:00:00.000Z");
     PAssert.that(result.failures()).empty();
     pipeline.run();
   }
