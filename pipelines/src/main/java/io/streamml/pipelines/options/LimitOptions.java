@@ -45,8 +45,9 @@ public interface LimitOptions extends PipelineOptions {
   @Description(
       "Dead-letter an event (stage dedupe) whose id was already let through within this many"
           + " seconds of event time, e.g. a record a producer sent twice or a source read again"
-          + " after a restore; 0 turns it off. Each id is kept in state this long.")
-  @Default.Long(300)
+          + " after a restore; 0 (the default) turns it off. Each id is kept in state this long."
+          + " On Flink, set it above your longest outage: a restored job reads records again.")
+  @Default.Long(0)
   Long getDedupeSeconds();
 
   void setDedupeSeconds(Long value);
