@@ -78,19 +78,21 @@ public class ParseEventsTest {
     return new String[] {DeadLetter.Stage.VALIDATE, reason};
   }
 
+  /** Each event as {@code id@timestamp}. */
+  private static PCollection<String> idsAtTheirTimestamps(PCollection<Row> events) {
+    return events
+        .apply(Reify.timestamps())
+        .apply(
+            MapElements.into(TypeDescriptors.strings())
+                .via(tv -> tv.getValue().getString("transaction_id") + "@" + tv.getTimestamp()));
+  }
+
   @Test
   public void validEventBecomesARowTimestampedAtItsEventTime() {
     WithFailures.Result<PCollection<Row>, Row> result =
         pipeline.apply(Create.of(GOOD)).apply(ParseEvents.of(FRAUD));
 
-    PCollection<String> idAtTimestamp =
-        result
-            .output()
-            .apply(Reify.timestamps())
-            .apply(
-                MapElements.into(TypeDescriptors.strings())
-                    .via(
-                        tv -> tv.getValue().getString("transaction_id") + "@" + tv.getTimestamp()));
+    PCollection<String> idAtTimestamp = idsAtTheirTimestamps(result.output());
     PAssert.that(idAtTimestamp).containsInAnyOrder("tx-1@2026-01-01T00:00:05.000Z");
     PAssert.that(result.failures()).empty();
     pipeline.run();
@@ -105,14 +107,7 @@ public class ParseEventsTest {
             .apply(Create.timestamped(TimestampedValue.of(GOOD, appended)))
             .apply(ParseEvents.of(FRAUD).keepingRecordTimestamps());
 
-    PCollection<String> idAtTimestamp =
-        result
-            .output()
-            .apply(Reify.timestamps())
-            .apply(
-                MapElements.into(TypeDescriptors.strings())
-                    .via(
-                        tv -> tv.getValue().getString("transaction_id") + "@" + tv.getTimestamp()));
+    PCollection<String> idAtTimestamp = idsAtTheirTimestamps(result.output());
     PAssert.that(idAtTimestamp).containsInAnyOrder("tx-1@2026-12-02T10:00:00.000Z");
     PAssert.that(result.failures()).empty();
     pipeline.run();
