@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +120,17 @@ class KafkaScoreIT {
     return rows.stream().sorted().collect(Collectors.toList());
   }
 
+  /** What the outage run has not written yet, first, so a timeout says what it waited for. */
+  private static String missing(Set<String> expectedScores, Set<String> expectedDeadLetters) {
+    Set<String> scores = new TreeSet<>(expectedScores);
+    scores.removeAll(TopicJson.eventIds(TopicJson.read(broker, "scores-outage")));
+    Set<String> deadLetters = new TreeSet<>(expectedDeadLetters);
+    deadLetters.removeAll(payloads(TopicJson.read(broker, "dead-outage")));
+    return String.format(
+        "the outage run has not scored %d events %s and not dead-lettered %d records %s",
+        scores.size(), scores, deadLetters.size(), deadLetters);
+  }
+
   private static List<String> asSortedText(List<JsonNode> rows) {
     return rows.stream().map(JsonNode::toString).sorted().collect(Collectors.toList());
   }
@@ -169,6 +181,10 @@ class KafkaScoreIT {
    */
   @Test
   void aBrokerStoppedAndRestartedMidStreamLosesNothing() throws Exception {
+    // The expected outputs first: run alone, this test must not share the CPU with that run.
+    Set<String> expectedScores = Set.copyOf(sortedIds(directRun().scores));
+    Set<String> expectedDeadLetters = payloads(directRun().deadLetters);
+    expectedDeadLetters.removeAll(KafkaEvents.expectedNotUtf8Payloads());
     String bootstrap = "--bootstrapServers=" + broker.bootstrapServers();
     // The same simulated events as the other tests' topic (same seed), paced over a minute.
     StreammlLauncher.Background producer =
@@ -194,9 +210,6 @@ class KafkaScoreIT {
             "--outputTopicDeadLetters=dead-outage",
             "--output=" + work.resolve("outage"),
             "--registry=" + registry());
-    Set<String> expectedScores = Set.copyOf(sortedIds(directRun().scores));
-    Set<String> expectedDeadLetters = payloads(directRun().deadLetters);
-    expectedDeadLetters.removeAll(KafkaEvents.expectedNotUtf8Payloads());
     int scoredBefore;
     try {
       Polling.until(job, 300, () -> !broker.readAll("scores-outage").isEmpty());
@@ -209,14 +222,18 @@ class KafkaScoreIT {
       assertTrue(
           producer.output().contains(SIMULATED + " records to outage-events"), producer.output());
       assertEquals(SIMULATED, broker.readAll("outage-events").size(), "acknowledged = stored");
-      Polling.until(
-          job,
-          300,
-          () ->
-              TopicJson.eventIds(TopicJson.read(broker, "scores-outage"))
-                      .containsAll(expectedScores)
-                  && payloads(TopicJson.read(broker, "dead-outage"))
-                      .containsAll(expectedDeadLetters));
+      try {
+        Polling.until(
+            job,
+            300,
+            () ->
+                TopicJson.eventIds(TopicJson.read(broker, "scores-outage"))
+                        .containsAll(expectedScores)
+                    && payloads(TopicJson.read(broker, "dead-outage"))
+                        .containsAll(expectedDeadLetters));
+      } catch (AssertionError notDone) {
+        throw new AssertionError(missing(expectedScores, expectedDeadLetters), notDone);
+      }
     } finally {
       producer.kill();
       job.kill();
