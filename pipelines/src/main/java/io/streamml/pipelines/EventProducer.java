@@ -108,10 +108,27 @@ public final class EventProducer {
     this.out = out;
   }
 
+  /**
+   * The simulator's own pacing and damage flags are options here too (shared with the pipelines),
+   * but the producer sends at its own rate: named, they would be silently ignored.
+   */
+  private static void refuseSimulatorPacingFlags(Options options) {
+    if (options.getEventsPerSecond() != null) {
+      throw new IllegalArgumentException(
+          "--eventsPerSecond paces a pipeline's simulator; produce sends at --ratePerSecond");
+    }
+    if (options.getMalformedRate() != null) {
+      throw new IllegalArgumentException(
+          "--malformedRate is the pipelines' simulator flag; produce takes"
+              + " --produceMalformedRate");
+    }
+  }
+
   /** Sends the records and returns how many the broker acknowledged. */
   public static long run(Options options, PrintStream out)
       throws IOException, InterruptedException {
     UseCaseSpec spec = EventInputs.useCaseSpec(options);
+    refuseSimulatorPacingFlags(options);
     if (options.getRatePerSecond() != null && options.getRatePerSecond() <= 0) {
       throw new IllegalArgumentException(
           "--ratePerSecond must be above 0, not " + options.getRatePerSecond());

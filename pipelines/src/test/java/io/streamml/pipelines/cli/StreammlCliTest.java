@@ -169,6 +169,23 @@ class StreammlCliTest {
   }
 
   @Test
+  void produceRefusesTheSimulatorsPacingFlagsItWouldIgnore() {
+    assertEquals(
+        2, run("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--eventsPerSecond=10"));
+    assertEquals(
+        "streamml produce: --eventsPerSecond paces a pipeline's simulator; produce sends at"
+            + " --ratePerSecond",
+        err().strip());
+    err.reset();
+    assertEquals(
+        2, run("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--malformedRate=0.1"));
+    assertEquals(
+        "streamml produce: --malformedRate is the pipelines' simulator flag; produce takes"
+            + " --produceMalformedRate",
+        err().strip());
+  }
+
+  @Test
   void badLimitsAreOneLine(@TempDir Path dir) {
     assertEquals(2, run("demo", "--maxRecordBytes=0", "--output=" + dir));
     assertEquals("streamml demo: --maxRecordBytes must be above 0, not 0", err().strip());
