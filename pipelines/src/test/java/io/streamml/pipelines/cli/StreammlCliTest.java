@@ -33,11 +33,11 @@ class StreammlCliTest {
   @Test
   void flinkGetsShortBundlesUnlessTheFlagsSayOtherwise() {
     assertEquals(
-        List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=50"),
+        List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=10"),
         List.of(
             StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner", "--x=1"}, true)));
     assertEquals(
-        List.of("--runner=flink", "--maxBundleTimeMills=50"),
+        List.of("--runner=flink", "--maxBundleTimeMills=10"),
         List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=flink"}, true)));
     assertEquals(
         List.of("--maxBundleTimeMills=1000", "--runner=FlinkRunner"),
