@@ -1,39 +1,18 @@
 package io.streamml.pipelines;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamml.pipelines.options.KafkaClientOptions;
-import io.streamml.schemas.Score;
 import io.streamml.schemas.UseCaseSpec;
 import io.streamml.transforms.sim.SimulatedEventSource;
 import io.streamml.transforms.sim.SimulatorConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * End-to-end latency at a fixed offered rate: simulated events are produced into a new topic at
@@ -48,8 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class BenchLatencyPipeline {
 
   /** The benchmark's flags. */
-  public interface Options extends BenchKafkaPipeline.Options {
-    @Description("Events produced per second: keep it below the rate bench-kafka sustains.")
+  public interface Options extends BenchEventTopics.Options {
+    @Description("Events produced per second: keep it below the rate bench-saturation measures.")
     @Default.Double(200)
     Double getOfferedRate();
 
@@ -69,27 +48,20 @@ public final class BenchLatencyPipeline {
 
     void setWarmupSeconds(Integer value);
 
-    @Description("Fail if the job has written no score this long after the first event.")
-    @Default.Integer(300)
-    Integer getStartupTimeoutSeconds();
-
-    void setStartupTimeoutSeconds(Integer value);
-
     @Description("After the last event, wait at most this long for the scores still due.")
     @Default.Integer(60)
     Integer getDrainSeconds();
 
     void setDrainSeconds(Integer value);
-
-    @Description("Partitions of the two topics the benchmark creates.")
-    @Default.Integer(3)
-    Integer getTopicPartitions();
-
-    void setTopicPartitions(Integer value);
   }
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long PROGRESS_MILLIS = 5_000;
+  // Latency starts at the broker's append, after the producer's linger, so batching a few
+  // milliseconds costs the figures nothing and spares the shared cores a request per event.
+  private static final int PRODUCER_LINGER_MILLIS = 5;
+  private static final String SUSTAINED = "sustained_scores_per_s";
+  // Below this share of the offered rate the job is not keeping up: it is saturated.
+  private static final double KEEPING_UP = 0.95;
 
   private BenchLatencyPipeline() {}
 
@@ -100,7 +72,7 @@ public final class BenchLatencyPipeline {
     String prefix = "streamml-latency-" + System.currentTimeMillis();
     String eventsTopic = prefix + "-events";
     String scoresTopic = prefix + "-scores";
-    createTopics(options, eventsTopic, scoresTopic);
+    BenchEventTopics.create(options, options.getTopicPartitions(), eventsTopic, scoresTopic);
     options.setInputTopic(eventsTopic);
     // Broker time is event time: simulated payload times lie in the past, and a partition that
     // went idle would make them late.
@@ -108,22 +80,9 @@ public final class BenchLatencyPipeline {
     options.setStartOffset("earliest");
     Pipeline pipeline = BenchKafkaPipeline.topicToTopic(options, spec, true, scoresTopic);
 
-    ScoreWatcher scores = new ScoreWatcher(options, scoresTopic);
+    BenchScoreWatcher scores = new BenchScoreWatcher(options, scoresTopic);
     scores.start();
-    AtomicReference<PipelineResult> job = new AtomicReference<>();
-    AtomicReference<Throwable> jobFailure = new AtomicReference<>();
-    Thread jobThread =
-        new Thread(
-            () -> {
-              try {
-                job.set(pipeline.run());
-              } catch (Throwable e) {
-                jobFailure.set(e);
-              }
-            },
-            "bench-latency-job");
-    jobThread.setDaemon(true);
-    jobThread.start();
+    BenchStreamingJob job = BenchStreamingJob.start(pipeline, "bench-latency");
     out.printf(
         "bench-latency: %s events/s for %d s into %s, scored on %s into %s%n",
         options.getOfferedRate(),
@@ -135,22 +94,15 @@ public final class BenchLatencyPipeline {
     Map<String, Long> appended = new ConcurrentHashMap<>();
     long measuredFrom;
     try {
-      measuredFrom = produce(options, spec, eventsTopic, appended, scores, jobFailure, out);
-      drain(options, appended, scores, jobFailure, out);
+      measuredFrom = produce(options, spec, eventsTopic, appended, scores, job, out);
+      drain(options, appended, scores, job, out);
     } finally {
       // The next of --repeats makes its own topics.
       options.setInputTopic(null);
       scores.stop();
-      PipelineResult result = job.get();
-      if (result != null) {
-        try {
-          result.cancel();
-        } catch (IOException | UnsupportedOperationException e) {
-          out.println("bench-latency: could not cancel the job: " + e.getMessage());
-        }
-      }
+      job.stop(out);
     }
-    if (job.get() == null && options.getRepeats() > 1) {
+    if (!job.detached() && options.getRepeats() > 1) {
       throw new IllegalStateException(
           "The runner kept the job attached, so it cannot be stopped between --repeats; on Flink"
               + " add --attachedMode=false");
@@ -159,42 +111,14 @@ public final class BenchLatencyPipeline {
   }
 
   private static void check(Options options, UseCaseSpec spec) {
-    if (options.getBootstrapServers() == null) {
-      throw new IllegalArgumentException("bench-latency needs --bootstrapServers=HOST:PORT");
-    }
-    if (options.getInputTopic() != null || options.getOutputTopicScores() != null) {
-      throw new IllegalArgumentException(
-          "bench-latency creates its own topics; drop --inputTopic and --outputTopicScores");
-    }
+    BenchEventTopics.check(options, spec, "bench-latency");
     if (options.getOfferedRate() <= 0
         || options.getDurationSeconds() <= 0
         || options.getWarmupSeconds() < 0
-        || options.getDrainSeconds() < 0
-        || options.getStartupTimeoutSeconds() <= 0
-        || options.getTopicPartitions() < 1) {
+        || options.getDrainSeconds() < 0) {
       throw new IllegalArgumentException(
-          "bench-latency needs --offeredRate, --durationSeconds and --startupTimeoutSeconds above"
-              + " 0, --warmupSeconds and --drainSeconds of 0 or more, and --topicPartitions of 1"
-              + " or more");
-    }
-    if (spec.features() == null) {
-      throw new IllegalArgumentException(
-          "Use case '" + spec.name() + "' declares no features to score");
-    }
-  }
-
-  private static void createTopics(Options options, String... topics) throws Exception {
-    Properties props = new Properties();
-    props.putAll(KafkaClientOptions.clientProperties(options));
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
-    List<NewTopic> newTopics = new ArrayList<>();
-    for (String topic : topics) {
-      newTopics.add(
-          new NewTopic(topic, options.getTopicPartitions(), (short) 1)
-              .configs(Map.of("message.timestamp.type", "LogAppendTime")));
-    }
-    try (Admin admin = Admin.create(props)) {
-      admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
+          "bench-latency needs --offeredRate and --durationSeconds above 0, and --warmupSeconds"
+              + " and --drainSeconds of 0 or more");
     }
   }
 
@@ -208,23 +132,17 @@ public final class BenchLatencyPipeline {
       UseCaseSpec spec,
       String topic,
       Map<String, Long> appended,
-      ScoreWatcher scores,
-      AtomicReference<Throwable> jobFailure,
+      BenchScoreWatcher scores,
+      BenchStreamingJob job,
       PrintStream out)
       throws Exception {
-    Properties props = new Properties();
-    props.putAll(KafkaClientOptions.clientProperties(options));
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     SimulatedEventSource source = new SimulatedEventSource(SimulatorConfig.forUseCase(spec.name()));
-    AtomicReference<Exception> failure = new AtomicReference<>();
     long startNanos = System.nanoTime();
     long startupDeadline = System.currentTimeMillis() + options.getStartupTimeoutSeconds() * 1000L;
     long measuredFrom = Long.MAX_VALUE;
     long lastProgress = System.currentTimeMillis();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (BenchEventTopics producer =
+        new BenchEventTopics(options, spec, topic, PRODUCER_LINGER_MILLIS, appended)) {
       for (long i = 0; ; i++) {
         long now = System.currentTimeMillis();
         if (measuredFrom == Long.MAX_VALUE && !scores.firstScoreTimes().isEmpty()) {
@@ -250,23 +168,8 @@ public final class BenchLatencyPipeline {
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        String record = source.record(i);
-        JsonNode event = MAPPER.readTree(record);
-        String id = event.path(spec.idField()).asText();
-        byte[] key = event.path(spec.keyField()).asText().getBytes(StandardCharsets.UTF_8);
-        producer.send(
-            new ProducerRecord<>(topic, key, record.getBytes(StandardCharsets.UTF_8)),
-            (metadata, e) -> {
-              if (e != null) {
-                failure.compareAndSet(null, e);
-              } else {
-                appended.put(id, metadata.timestamp());
-              }
-            });
-        if (failure.get() != null) {
-          throw new IOException("Kafka refused an event: " + failure.get().getMessage());
-        }
-        failIfFailed(jobFailure, scores);
+        producer.send(source.record(i));
+        job.failIfFailed(scores);
         if (now - lastProgress >= PROGRESS_MILLIS) {
           lastProgress = now;
           out.printf(
@@ -283,31 +186,19 @@ public final class BenchLatencyPipeline {
   private static void drain(
       Options options,
       Map<String, Long> appended,
-      ScoreWatcher scores,
-      AtomicReference<Throwable> jobFailure,
+      BenchScoreWatcher scores,
+      BenchStreamingJob job,
       PrintStream out)
       throws Exception {
     long deadline = System.currentTimeMillis() + options.getDrainSeconds() * 1000L;
     while (!scores.firstScoreTimes().keySet().containsAll(appended.keySet())
         && System.currentTimeMillis() < deadline) {
-      failIfFailed(jobFailure, scores);
+      job.failIfFailed(scores);
       Thread.sleep(200);
     }
     out.printf(
         "bench-latency: %d events produced, %d scored%n",
         appended.size(), scores.firstScoreTimes().size());
-  }
-
-  private static void failIfFailed(AtomicReference<Throwable> jobFailure, ScoreWatcher scores) {
-    if (jobFailure.get() != null) {
-      throw new IllegalStateException(
-          "The scoring job failed: " + jobFailure.get().getMessage(), jobFailure.get());
-    }
-    Throwable watcher = scores.failure();
-    if (watcher != null) {
-      throw new IllegalStateException(
-          "Reading the scores topic failed: " + watcher.getMessage(), watcher);
-    }
   }
 
   private static BenchRepeats.Figures report(
@@ -346,7 +237,8 @@ public final class BenchLatencyPipeline {
     double sustained = scoredInWindow / measuredSeconds;
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("offered_events_per_s", offered);
-    figures.put("sustained_scores_per_s", sustained);
+    figures.put(SUSTAINED, sustained);
+    figures.put("saturated", sustained < KEEPING_UP * offered ? 1.0 : 0.0);
     figures.put("latency_p50_ms", (double) percentile(sorted, 0.50));
     figures.put("latency_p95_ms", (double) percentile(sorted, 0.95));
     figures.put("latency_p99_ms", (double) percentile(sorted, 0.99));
@@ -358,6 +250,12 @@ public final class BenchLatencyPipeline {
         options.getRunner().getSimpleName(), measuredEvents, options.getDurationSeconds());
     figures.forEach((name, value) -> out.printf("  %-24s %12.1f%n", name, value));
     out.printf("sustained / offered: %.3f%n", sustained / offered);
+    if (sustained < KEEPING_UP * offered) {
+      out.printf(
+          "saturated: the job sustained %.0f of the %.0f events/s offered; that is its capacity"
+              + " here, so measure latency again at about half of it (--offeredRate=%.0f)%n",
+          sustained, offered, sustained / 2);
+    }
     return new BenchRepeats.Figures(sustained / offered, figures);
   }
 
@@ -365,65 +263,5 @@ public final class BenchLatencyPipeline {
   static long percentile(long[] sorted, double quantile) {
     int rank = (int) Math.ceil(quantile * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  /** Reads the scores topic from its start, keeping each event's first score append time. */
-  private static final class ScoreWatcher {
-    private final Options options;
-    private final String topic;
-    private final Map<String, Long> first = new ConcurrentHashMap<>();
-    private final AtomicLong repeats = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread thread;
-
-    ScoreWatcher(Options options, String topic) {
-      this.options = options;
-      this.topic = topic;
-      this.thread = new Thread(this::poll, "bench-latency-scores");
-      thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(10_000);
-    }
-
-    Map<String, Long> firstScoreTimes() {
-      return first;
-    }
-
-    long repeats() {
-      return repeats.get();
-    }
-
-    /** What stopped the watcher early (a score that is not JSON, Kafka refusing), or null. */
-    Throwable failure() {
-      return failure.get();
-    }
-
-    private void poll() {
-      try (KafkaConsumer<byte[], byte[]> consumer =
-          TopicsFromStart.open(
-              options.getBootstrapServers(),
-              KafkaClientOptions.clientProperties(options),
-              List.of(topic))) {
-        while (running.get()) {
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-            String id = MAPPER.readTree(record.value()).path(Score.EVENT_ID).asText();
-            if (first.putIfAbsent(id, record.timestamp()) != null) {
-              repeats.incrementAndGet();
-            }
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // Reported by the main thread (failIfFailed), which would otherwise only see no scores.
-        failure.set(e);
-      }
-    }
   }
 }

@@ -32,7 +32,8 @@ public final class StreammlCli {
           new BenchDriftCommand(),
           new BenchEndToEndCommand(),
           new BenchKafkaCommand(),
-          new BenchLatencyCommand());
+          new BenchLatencyCommand(),
+          new BenchSaturationCommand());
 
   private StreammlCli() {}
 

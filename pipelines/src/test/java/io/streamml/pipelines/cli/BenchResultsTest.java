@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real {@code bench-features} run, twice, with its results appended as JSON lines and CSV: the
@@ -79,25 +81,38 @@ class BenchResultsTest {
     assertTrue(printed.contains("pipeline / loop: "), printed);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"bench-latency", "bench-saturation"})
+  void theStreamBenchmarksNeedABrokerAndMakeTheirOwnTopics(String command) {
+    assertEquals(
+        "streamml " + command + ": " + command + " needs --bootstrapServers=HOST:PORT",
+        refusal(command));
+    assertEquals(
+        "streamml "
+            + command
+            + ": "
+            + command
+            + " creates its own topics; drop --inputTopic and --outputTopicScores",
+        refusal(command, "--bootstrapServers=127.0.0.1:1", "--inputTopic=mine"));
+  }
+
   @Test
-  void theLatencyBenchmarkNeedsABrokerAndMakesItsOwnTopics() {
+  void theSaturationBenchmarkRefusesATooSmallBacklogBeforeWritingAnything() {
+    assertEquals(
+        "streamml bench-saturation: bench-saturation needs --backlogEvents of 100 or more and"
+            + " --timeoutSeconds above 0",
+        refusal("bench-saturation", "--bootstrapServers=127.0.0.1:1", "--backlogEvents=10"));
+  }
+
+  /** What the command printed to stderr when it refused the flags (exit code 2). */
+  private static String refusal(String command, String... flags) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    assertEquals(2, StreammlCli.run(new String[] {"bench-latency"}, out, errors));
-    assertEquals(
-        "streamml bench-latency: bench-latency needs --bootstrapServers=HOST:PORT",
-        err.toString(StandardCharsets.UTF_8).strip());
-    err.reset();
-    assertEquals(
-        2,
-        StreammlCli.run(
-            new String[] {"bench-latency", "--bootstrapServers=127.0.0.1:1", "--inputTopic=mine"},
-            out,
-            errors));
-    assertEquals(
-        "streamml bench-latency: bench-latency creates its own topics; drop --inputTopic and"
-            + " --outputTopicScores",
-        err.toString(StandardCharsets.UTF_8).strip());
+    String[] args = new String[flags.length + 1];
+    args[0] = command;
+    System.arraycopy(flags, 0, args, 1, flags.length);
+    assertEquals(2, StreammlCli.run(args, out, errors));
+    return err.toString(StandardCharsets.UTF_8).strip();
   }
 }
