@@ -171,18 +171,20 @@ class StreammlCliTest {
   @Test
   void produceRefusesTheSimulatorsPacingFlagsItWouldIgnore() {
     assertEquals(
-        2, run("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--eventsPerSecond=10"));
-    assertEquals(
         "streamml produce: --eventsPerSecond paces a pipeline's simulator; produce sends at"
             + " --ratePerSecond",
-        err().strip());
-    err.reset();
-    assertEquals(
-        2, run("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--malformedRate=0.1"));
+        refusal("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--eventsPerSecond=10"));
     assertEquals(
         "streamml produce: --malformedRate is the pipelines' simulator flag; produce takes"
             + " --produceMalformedRate",
-        err().strip());
+        refusal("produce", "--bootstrapServers=127.0.0.1:1", "--topic=t", "--malformedRate=0.1"));
+  }
+
+  /** The one line a refused command printed (it exits with 2). */
+  private String refusal(String... args) {
+    err.reset();
+    assertEquals(2, run(args));
+    return err().strip();
   }
 
   @Test
