@@ -20,9 +20,10 @@ import org.apache.beam.sdk.options.Description;
  * XGBoost → scores topic, as {@code bench-kafka} runs it) reads it on the chosen runner. Both
  * topics are created with broker-side timestamps ({@code LogAppendTime}), so an event's latency is
  * the time its score was appended minus the time the event was appended, on one clock. Reported:
- * p50, p95, p99 and max over the events after {@code --warmupSeconds}, the scores per second
- * sustained, and events never scored. The ratio is the sustained rate over the offered rate (1.0
- * below saturation).
+ * p50, p95, p99 and max over the events after {@code --warmupSeconds} and the catch-up (until the
+ * job is less than a second of events behind, at most {@code --catchUpSeconds}), the scores per
+ * second sustained, and events never scored. The ratio is the sustained rate over the offered rate
+ * (1.0 below saturation).
  */
 public final class BenchLatencyPipeline {
 
@@ -47,6 +48,15 @@ public final class BenchLatencyPipeline {
     Integer getWarmupSeconds();
 
     void setWarmupSeconds(Integer value);
+
+    @Description(
+        "After the warm-up, wait at most this long for the job to catch up (less than a second of"
+            + " events behind) before measuring, so a start-up backlog is not measured as latency;"
+            + " a job that never catches up is measured anyway and reported saturated.")
+    @Default.Integer(120)
+    Integer getCatchUpSeconds();
+
+    void setCatchUpSeconds(Integer value);
 
     @Description("After the last event, wait at most this long for the scores still due.")
     @Default.Integer(60)
@@ -92,9 +102,9 @@ public final class BenchLatencyPipeline {
         scoresTopic);
 
     Map<String, Long> appended = new ConcurrentHashMap<>();
-    long measuredFrom;
+    Measured measured;
     try {
-      measuredFrom = produce(options, spec, eventsTopic, appended, scores, job, out);
+      measured = produce(options, spec, eventsTopic, appended, scores, job, out);
       drain(options, appended, scores, job, out);
     } finally {
       // The next of --repeats makes its own topics.
@@ -107,7 +117,7 @@ public final class BenchLatencyPipeline {
           "The runner kept the job attached, so it cannot be stopped between --repeats; on Flink"
               + " add --attachedMode=false");
     }
-    return report(options, measuredFrom, appended, scores.firstScoreTimes(), scores.repeats(), out);
+    return report(options, measured, appended, scores.firstScoreTimes(), scores.repeats(), out);
   }
 
   private static void check(Options options, UseCaseSpec spec) {
@@ -115,19 +125,20 @@ public final class BenchLatencyPipeline {
     if (options.getOfferedRate() <= 0
         || options.getDurationSeconds() <= 0
         || options.getWarmupSeconds() < 0
+        || options.getCatchUpSeconds() < 0
         || options.getDrainSeconds() < 0) {
       throw new IllegalArgumentException(
-          "bench-latency needs --offeredRate and --durationSeconds above 0, and --warmupSeconds"
-              + " and --drainSeconds of 0 or more");
+          "bench-latency needs --offeredRate and --durationSeconds above 0, and --warmupSeconds,"
+              + " --catchUpSeconds and --drainSeconds of 0 or more");
     }
   }
 
   /**
    * Sends events at the offered rate, recording each one's append time by id: until the first score
-   * is out, then for the warm-up and the measured duration. Returns when measuring began (epoch
-   * millis).
+   * is out, then for the warm-up, the catch-up and the measured duration. Returns when measuring
+   * began.
    */
-  private static long produce(
+  private static Measured produce(
       Options options,
       UseCaseSpec spec,
       String topic,
@@ -139,25 +150,36 @@ public final class BenchLatencyPipeline {
     SimulatedEventSource source = new SimulatedEventSource(SimulatorConfig.forUseCase(spec.name()));
     long startNanos = System.nanoTime();
     long startupDeadline = System.currentTimeMillis() + options.getStartupTimeoutSeconds() * 1000L;
+    long firstScore = Long.MAX_VALUE;
     long measuredFrom = Long.MAX_VALUE;
     long lastProgress = System.currentTimeMillis();
     try (BenchEventTopics producer =
         new BenchEventTopics(options, spec, topic, PRODUCER_LINGER_MILLIS, appended)) {
       for (long i = 0; ; i++) {
         long now = System.currentTimeMillis();
-        if (measuredFrom == Long.MAX_VALUE && !scores.firstScoreTimes().isEmpty()) {
-          measuredFrom = now + options.getWarmupSeconds() * 1000L;
+        if (firstScore == Long.MAX_VALUE && !scores.firstScoreTimes().isEmpty()) {
+          firstScore = now;
           out.printf(
-              "bench-latency: first score after %.1f s; warming up %d s, then measuring %d s%n",
+              "bench-latency: first score after %.1f s; warming up %d s, then measuring %d s once"
+                  + " the job has caught up%n",
               (System.nanoTime() - startNanos) / 1e9,
               options.getWarmupSeconds(),
               options.getDurationSeconds());
         }
-        boolean started = measuredFrom != Long.MAX_VALUE;
-        if (started && now >= measuredFrom + options.getDurationSeconds() * 1000L) {
+        if (measuredFrom == Long.MAX_VALUE
+            && firstScore != Long.MAX_VALUE
+            && readyToMeasure(
+                options, now - firstScore, appended.size() - scores.firstScoreTimes().size())) {
+          measuredFrom = now;
+          out.printf(
+              "bench-latency: measuring from %.1f s after the first score, %d events behind%n",
+              (now - firstScore) / 1000.0, appended.size() - scores.firstScoreTimes().size());
+        }
+        boolean measuring = measuredFrom != Long.MAX_VALUE;
+        if (measuring && now >= measuredFrom + options.getDurationSeconds() * 1000L) {
           break;
         }
-        if (!started && now > startupDeadline) {
+        if (firstScore == Long.MAX_VALUE && now > startupDeadline) {
           throw new IllegalStateException(
               "The job wrote no score in "
                   + options.getStartupTimeoutSeconds()
@@ -179,7 +201,26 @@ public final class BenchLatencyPipeline {
       }
       producer.flush();
     }
-    return measuredFrom;
+    return new Measured(firstScore, measuredFrom);
+  }
+
+  /**
+   * When the first score came out and when measuring began (epoch millis, this machine's clock).
+   */
+  private record Measured(long firstScore, long from) {}
+
+  /**
+   * Whether measuring may begin, given the time since the first score and how many events are
+   * produced but not scored: after the warm-up, once the job is less than a second of events
+   * behind, or when the catch-up time is over (a saturated job, measured as it is).
+   */
+  static boolean readyToMeasure(Options options, long millisSinceFirstScore, long eventsBehind) {
+    long warmupMillis = options.getWarmupSeconds() * 1000L;
+    if (millisSinceFirstScore < warmupMillis) {
+      return false;
+    }
+    return eventsBehind < options.getOfferedRate()
+        || millisSinceFirstScore >= warmupMillis + options.getCatchUpSeconds() * 1000L;
   }
 
   /** Waits until every produced event has a score, or the drain time is over. */
@@ -203,11 +244,12 @@ public final class BenchLatencyPipeline {
 
   private static BenchRepeats.Figures report(
       Options options,
-      long measuredFrom,
+      Measured measured,
       Map<String, Long> appended,
       Map<String, Long> scored,
       long repeats,
       PrintStream out) {
+    long measuredFrom = measured.from();
     List<Long> latencies = new ArrayList<>();
     long missing = 0;
     long measuredEvents = 0;
@@ -236,6 +278,7 @@ public final class BenchLatencyPipeline {
         scored.values().stream().filter(t -> t >= measuredFrom && t <= producedUntil).count();
     double sustained = scoredInWindow / measuredSeconds;
     Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("measured_after_first_score_s", (measuredFrom - measured.firstScore()) / 1000.0);
     figures.put("offered_events_per_s", offered);
     figures.put(SUSTAINED, sustained);
     figures.put("saturated", sustained < KEEPING_UP * offered ? 1.0 : 0.0);
