@@ -3,6 +3,7 @@ package io.streamml.transforms.scoring;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -16,6 +17,7 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
@@ -55,12 +57,7 @@ final class FollowLatestVersion
 
   @Override
   public PCollectionView<Iterable<KV<Long, String>>> expand(PBegin begin) {
-    PeriodicImpulse impulse = PeriodicImpulse.create().withInterval(pollInterval);
-    if (stopAt != null) {
-      impulse = impulse.stopAt(stopAt);
-    }
-    return begin
-        .apply("PollModelRegistry", impulse)
+    return polls(begin)
         .apply(
             "FireEveryPoll",
             Window.<Instant>into(new GlobalWindows())
@@ -69,6 +66,30 @@ final class FollowLatestVersion
         .apply("ReadLatest", ParDo.of(new ReadLatestFn(registryRoot, layout, startVersion)))
         .setCoder(KvCoder.of(VarLongCoder.of(), StringUtf8Coder.of()))
         .apply("AsModelVersions", View.asIterable());
+  }
+
+  /**
+   * One element per poll interval, stamped with its poll time. A stream that runs until cancelled
+   * polls from an unbounded source: Beam's Flink runner, finishing a cancelled job, fires an
+   * endless {@link PeriodicImpulse}'s pending timers in a loop that never ends (the task spun, and
+   * after 180 s Flink failed the TaskManager). Polling that stops at a time uses PeriodicImpulse.
+   */
+  private PCollection<Instant> polls(PBegin begin) {
+    if (stopAt != null) {
+      return begin.apply(
+          "PollModelRegistry", PeriodicImpulse.create().withInterval(pollInterval).stopAt(stopAt));
+    }
+    return begin
+        .apply("PollModelRegistry", GenerateSequence.from(0).withRate(1, pollInterval))
+        .apply("AsPollTimes", ParDo.of(new PollTimeFn()));
+  }
+
+  /** A generated element's timestamp, the time it was read. */
+  private static final class PollTimeFn extends DoFn<Long, Instant> {
+    @ProcessElement
+    public void process(@Timestamp Instant readAt, OutputReceiver<Instant> out) {
+      out.output(readAt);
+    }
   }
 
   /** The version of the newest read in the view. */
