@@ -33,8 +33,11 @@ final class BenchEventTopics implements AutoCloseable {
 
   /** The flags of the benchmarks that make their own topics. */
   public interface Options extends BenchKafkaPipeline.Options {
-    @Description("Partitions of the two topics the benchmark creates.")
-    @Default.Integer(3)
+    @Description(
+        "Partitions of the two topics the benchmark creates; keep it a multiple of the job's"
+            + " parallelism: with 3 partitions on 2 Flink readers, the third partition's events"
+            + " were scored 1.4 s later than the others'.")
+    @Default.Integer(2)
     Integer getTopicPartitions();
 
     void setTopicPartitions(Integer value);
