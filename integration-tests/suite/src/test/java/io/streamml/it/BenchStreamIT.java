@@ -99,11 +99,15 @@ class BenchStreamIT {
                 "--offeredRate=50",
                 "--durationSeconds=5",
                 "--warmupSeconds=2",
+                "--catchUpSeconds=30",
                 "--drainSeconds=120"));
     assertEquals(0, run.exitCode, run.output);
     assertEquals(0, figure(run.output, "events_not_scored"), run.output);
     assertEquals(0, figure(run.output, "scores_repeated"), run.output);
     assertTrue(figure(run.output, "latency_p99_ms") > 0, run.output);
+    // Measuring waits for the warm-up, and for the catch-up at most 30 s more.
+    double measuredAfter = figure(run.output, "warmup_and_catch_up_s");
+    assertTrue(measuredAfter >= 2 && measuredAfter < 40, run.output);
   }
 
   private static int countOf(String text, String part) {
