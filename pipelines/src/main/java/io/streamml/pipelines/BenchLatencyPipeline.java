@@ -278,7 +278,7 @@ public final class BenchLatencyPipeline {
         scored.values().stream().filter(t -> t >= measuredFrom && t <= producedUntil).count();
     double sustained = scoredInWindow / measuredSeconds;
     Map<String, Double> figures = new LinkedHashMap<>();
-    figures.put("measured_after_first_score_s", (measuredFrom - measured.firstScore()) / 1000.0);
+    figures.put("warmup_and_catch_up_s", (measuredFrom - measured.firstScore()) / 1000.0);
     figures.put("offered_events_per_s", offered);
     figures.put(SUSTAINED, sustained);
     figures.put("saturated", sustained < KEEPING_UP * offered ? 1.0 : 0.0);
