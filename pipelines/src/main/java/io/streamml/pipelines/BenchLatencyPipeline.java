@@ -52,7 +52,7 @@ public final class BenchLatencyPipeline {
     @Description(
         "After the warm-up, wait at most this long for the job to catch up (less than a second of"
             + " events behind) before measuring, so a start-up backlog is not measured as latency;"
-            + " a job that never catches up is measured anyway and reported saturated.")
+            + " a job that never catches up is measured anyway, its backlog included.")
     @Default.Integer(120)
     Integer getCatchUpSeconds();
 
@@ -166,14 +166,14 @@ public final class BenchLatencyPipeline {
               options.getWarmupSeconds(),
               options.getDurationSeconds());
         }
-        if (measuredFrom == Long.MAX_VALUE
-            && firstScore != Long.MAX_VALUE
-            && readyToMeasure(
-                options, now - firstScore, appended.size() - scores.firstScoreTimes().size())) {
-          measuredFrom = now;
-          out.printf(
-              "bench-latency: measuring from %.1f s after the first score, %d events behind%n",
-              (now - firstScore) / 1000.0, appended.size() - scores.firstScoreTimes().size());
+        if (measuredFrom == Long.MAX_VALUE && firstScore != Long.MAX_VALUE) {
+          long behind = appended.size() - scores.firstScoreTimes().size();
+          if (readyToMeasure(options, now - firstScore, behind)) {
+            measuredFrom = now;
+            out.printf(
+                "bench-latency: measuring from %.1f s after the first score, %d events behind%n",
+                (now - firstScore) / 1000.0, behind);
+          }
         }
         boolean measuring = measuredFrom != Long.MAX_VALUE;
         if (measuring && now >= measuredFrom + options.getDurationSeconds() * 1000L) {
