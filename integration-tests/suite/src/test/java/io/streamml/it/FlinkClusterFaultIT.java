@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * savepoint and submitted again from it ({@code --savepointPath}). Every input record is then
  * accounted for: scored or dead-lettered, none lost. With the default sink each fault repeats at
  * most what the job wrote after the checkpoint it resumes from was triggered; with {@code
- * --outputExactlyOnce}, read with {@code read_committed}, a savepoint stop repeats nothing.
+ * --outputExactlyOnce}, read with {@code read_committed}, a savepoint stop repeats no score (only
+ * letters of malformed records the resumed job reads again).
  */
 class FlinkClusterFaultIT {
 
@@ -63,8 +64,10 @@ class FlinkClusterFaultIT {
 
   private static final Run AT_LEAST_ONCE = new Run("faults", false, true, 400);
   // No kill: Beam's exactly-once sink re-numbers records read again after a restore, so a kill
-  // can repeat them (docs/kafka.md); a savepoint stop and resume must repeat nothing.
-  private static final Run EXACTLY_ONCE = new Run("faults-eos", true, false, 300);
+  // can repeat them (docs/kafka.md); a savepoint stop and resume must repeat no score. 150 s of
+  // events: its checkpoints took up to 33 s each while records flowed, and the stop, which waits
+  // for two of them after the first commit to each topic, came 60 to over 80 s in.
+  private static final Run EXACTLY_ONCE = new Run("faults-eos", true, false, 750);
 
   @BeforeAll
   static void startBrokerAndClusterAndTrain() throws Exception {
@@ -107,6 +110,10 @@ class FlinkClusterFaultIT {
                 // The exactly-once sink's transactions are named after the job: keep it.
                 "--jobName=streamml" + run.name.replace("-", ""),
                 "--checkpointingInterval=1000",
+                // Not the launcher's 10 ms: every ParDo checks its bundle that often, and on this
+                // job's 56 tasks that took the TaskManager to 1.2 cores at 5 events/s (0.4 with
+                // 100 ms); with the broker and the cluster on 2 cores, checkpoints then stalled.
+                "--maxBundleTimeMills=100",
                 "--stateBackend=filesystem",
                 "--stateBackendStoragePath=" + work.resolve(run.name + "-checkpoints").toUri(),
                 "--bootstrapServers=" + broker.bootstrapServers(),
@@ -126,6 +133,11 @@ class FlinkClusterFaultIT {
                 "--registry=" + work.resolve("registry")));
     if (run.exactlyOnce) {
       args.add("--outputExactlyOnce");
+      // The stop waits for a first alert (everySinkCheckpointed). At the model's threshold about
+      // one event in a hundred alerts: in CI none came within the wait, and elsewhere it came
+      // after the producer ended, leaving the resumed job nothing to read. With every score an
+      // alert the stop comes mid-stream.
+      args.add("--threshold=0");
     }
     return args;
   }
@@ -290,10 +302,15 @@ class FlinkClusterFaultIT {
   }
 
   @Test
-  void exactlyOnceSinkRepeatsNothingAcrossAStopWithSavepoint() throws Exception {
+  void exactlyOnceSinkRepeatsNoScoreAcrossAStopWithSavepoint() throws Exception {
     Outcome outcome = runThroughBothFaults(EXACTLY_ONCE);
     assertEquals(0, outcome.repeats, "scores repeated with --outputExactlyOnce");
-    assertEquals(0, outcome.letterRepeats, "dead letters repeated with --outputExactlyOnce");
+    // The resumed job reads records again (apache/beam#34890, docs/reliability.md): a valid event
+    // read again is caught by its id, a malformed record has none, so its letter comes again.
+    // Those are the only repeats the exactly-once sink lets through.
+    assertTrue(
+        Set.of("parse", "validate").containsAll(outcome.repeatedLetterStages),
+        "dead letters repeated at stages " + outcome.repeatedLetterStages);
   }
 
   /** What a run through both faults wrote. */
@@ -308,6 +325,7 @@ class FlinkClusterFaultIT {
     long repeats;
     long repeatedIdLetters;
     long letterRepeats;
+    Set<String> repeatedLetterStages = Set.of();
     boolean producingAtStop;
     long repeatedAfterTheStop;
   }
@@ -353,6 +371,9 @@ class FlinkClusterFaultIT {
               run.exactlyOnce
                   ? everySinkCheckpointed(run, job, checkpointAfter)
                   : !scores(run).isEmpty() && completedCheckpoints(job) > 0);
+      if (run.exactlyOnce) {
+        assertTrue(producer.isAlive(), "the producer ended before the stop; pace it slower");
+      }
       long restoredCheckpointTrigger = Long.MAX_VALUE;
       long killedAt = Long.MAX_VALUE;
       if (run.killTaskManager) {
@@ -424,6 +445,13 @@ class FlinkClusterFaultIT {
     // The dead-letter sink is at-least-once too: a letter written twice is a repeat.
     List<JsonNode> distinctLetters = withoutRepeatedLetters(run, deadLetters);
     outcome.letterRepeats = deadLetters.size() - distinctLetters.size();
+    Set<JsonNode> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    kept.addAll(distinctLetters);
+    outcome.repeatedLetterStages =
+        deadLetters.stream()
+            .filter(letter -> !kept.contains(letter))
+            .map(letter -> letter.get("stage").asText())
+            .collect(Collectors.toSet());
     List<String> expected = idsNotDeadLettered(broker, input, distinctLetters);
     Set<String> scored = Set.copyOf(sortedIds(scores));
     assertEquals(Set.copyOf(expected), scored, "an event lost or one never sent scored");
