@@ -51,7 +51,8 @@ public final class EventInputs {
   /**
    * Reads the events the flags name, parses them and drops repeated ids, as every pipeline's first
    * steps ({@code ReadEvents}, {@code ParseEvents}, {@code DropDuplicateEvents}): the events, and
-   * the dead letters of all three with the source's name.
+   * the dead letters of all three with the source's name. With de-duplication on, Kafka records
+   * read again (by partition and offset) are dropped before parsing, so none repeats a letter.
    */
   public static <T extends UseCaseOptions & EventSourceOptions & SimulatorOptions>
       WithFailures.Result<PCollection<Row>, Row> readAndParse(
@@ -60,6 +61,10 @@ public final class EventInputs {
     IngestLimits limits = LimitOptions.ingestLimits(options);
     Duration dedupeHorizon = LimitOptions.dedupeHorizon(options);
     ReadEvents read = readEvents(options, spec, defaultMalformedRate);
+    if (dedupeHorizon != null) {
+      // A malformed record read again has no id to catch it by: drop it by its Kafka offset.
+      read = read.droppingRecordsReadAgain();
+    }
     ParseEvents parse = ParseEvents.of(spec).withLimits(limits).withSourceName(read.sourceName());
     WithFailures.Result<PCollection<Row>, Row> parsed =
         pipeline

@@ -46,7 +46,9 @@ public interface LimitOptions extends PipelineOptions {
       "Dead-letter an event (stage dedupe) whose id was already let through within this many"
           + " seconds of event time, e.g. a record a producer sent twice or a source read again"
           + " after a restore; 0 (the default) turns it off. Each id is kept in state this long."
-          + " On Flink, set it above your longest outage: a restored job reads records again.")
+          + " On Flink, set it above your longest outage: a restored job reads records again."
+          + " With it on, a Kafka record read again (same partition and offset) is dropped before"
+          + " parsing and counted, so a malformed one repeats no dead letter.")
   @Default.Long(0)
   Long getDedupeSeconds();
 
