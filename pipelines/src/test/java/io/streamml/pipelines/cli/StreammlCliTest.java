@@ -35,21 +35,45 @@ class StreammlCliTest {
     assertEquals(
         List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=10"),
         List.of(
-            StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner", "--x=1"}, true)));
+            StreammlCli.withRunnerDefaults(
+                new String[] {"--runner=FlinkRunner", "--x=1"}, true, true)));
     assertEquals(
         List.of("--runner=flink", "--maxBundleTimeMills=10"),
-        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=flink"}, true)));
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=flink"}, true, true)));
     assertEquals(
         List.of("--maxBundleTimeMills=1000", "--runner=FlinkRunner"),
         List.of(
             StreammlCli.withRunnerDefaults(
-                new String[] {"--maxBundleTimeMills=1000", "--runner=FlinkRunner"}, true)));
-    assertEquals(
-        List.of("--runner=DirectRunner"),
-        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=DirectRunner"}, true)));
+                new String[] {"--maxBundleTimeMills=1000", "--runner=FlinkRunner"}, true, true)));
     assertEquals(
         List.of("--runner=FlinkRunner"),
-        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner"}, false)));
+        List.of(
+            StreammlCli.withRunnerDefaults(new String[] {"--runner=FlinkRunner"}, false, true)));
+  }
+
+  @Test
+  void theDirectRunnersChecksAreOffUnlessTheFlagsSetThem() {
+    assertEquals(
+        List.of(
+            "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false"),
+        List.of(
+            StreammlCli.withRunnerDefaults(new String[] {"--runner=DirectRunner"}, true, true)));
+    // No --runner: Beam's default, the Direct runner.
+    assertEquals(
+        List.of("--events=5", "--enforceImmutability=false", "--enforceEncodability=false"),
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--events=5"}, false, true)));
+    assertEquals(
+        List.of("--enforceImmutability", "--runner=direct", "--enforceEncodability=false"),
+        List.of(
+            StreammlCli.withRunnerDefaults(
+                new String[] {"--enforceImmutability", "--runner=direct"}, true, true)));
+    assertEquals(
+        List.of("--runner=SparkRunner"),
+        List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=SparkRunner"}, true, true)));
+    assertEquals(
+        List.of("--runner=DirectRunner"),
+        List.of(
+            StreammlCli.withRunnerDefaults(new String[] {"--runner=DirectRunner"}, true, false)));
   }
 
   private String err() {
