@@ -20,8 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code streamml score} on a real standalone Flink cluster with checkpoints, taken through two
@@ -32,11 +30,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * most what the job wrote after the checkpoint it resumes from was triggered; with {@code
  * --outputExactlyOnce}, read with {@code read_committed}, a savepoint stop repeats no score and no
  * dead letter.
- *
- * <p>It runs beside the other IT classes (it mostly waits on the paced producer); its own two runs
- * share one cluster, so they run one after the other.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class FlinkClusterFaultIT {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -300,7 +294,6 @@ class FlinkClusterFaultIT {
   }
 
   @Test
-  @Execution(ExecutionMode.SAME_THREAD)
   void atLeastOnceSinkLosesNothingAndRepeatsOnlyWhatCameAfterTheCheckpoint() throws Exception {
     Outcome outcome = runThroughBothFaults(AT_LEAST_ONCE);
     // A repeat is a score written again for an event scored already. A restore replays what came
@@ -325,7 +318,6 @@ class FlinkClusterFaultIT {
   }
 
   @Test
-  @Execution(ExecutionMode.SAME_THREAD)
   void exactlyOnceSinkRepeatsNothingAcrossAStopWithSavepoint() throws Exception {
     Outcome outcome = runThroughBothFaults(EXACTLY_ONCE);
     assertEquals(0, outcome.repeats, "scores repeated with --outputExactlyOnce");
