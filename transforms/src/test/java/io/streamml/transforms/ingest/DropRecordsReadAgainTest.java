@@ -3,6 +3,7 @@ package io.streamml.transforms.ingest;
 import static org.junit.Assert.assertEquals;
 
 import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
+import io.streamml.transforms.testing.PipelineCounters;
 import io.streamml.transforms.testing.RunnerCapabilities;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.PipelineResult;
@@ -11,9 +12,6 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
@@ -90,19 +88,8 @@ public class DropRecordsReadAgainTest {
         .containsInAnyOrder("{malformed", "b", RawPayloads.decode(notUtf8), "{malformed");
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    long readAgain = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(
-                            DropRecordsReadAgain.METRICS, DropRecordsReadAgain.COUNTER))
-                    .build())
-            .getCounters()) {
-      readAgain += counter.getAttempted();
-    }
+    long readAgain =
+        PipelineCounters.sum(result, DropRecordsReadAgain.METRICS, DropRecordsReadAgain.COUNTER);
     assertEquals(3, readAgain);
   }
 }

@@ -5,6 +5,7 @@ import io.streamml.schemas.UseCaseSpec;
 import io.streamml.schemas.UseCaseSpecs;
 import io.streamml.transforms.model.ModelBundle;
 import io.streamml.transforms.model.ModelRegistry;
+import io.streamml.transforms.testing.PipelineCounters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,6 @@ import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
@@ -133,18 +131,7 @@ public final class ScoringFixtures {
 
   /** The sum over steps of a scoring counter of a finished (or cancelled) run. */
   static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(ScoreWithXGBoost.METRICS_NAMESPACE, name))
-                    .build())
-            .getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
+    return PipelineCounters.sum(result, ScoreWithXGBoost.METRICS_NAMESPACE, name);
   }
 
   /** For live tests: fixture vector i (of {@code rows}) for the tick at start + i ticks. */
