@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.kafka.common.TopicPartition;
 import org.joda.time.Duration;
@@ -75,18 +74,15 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> implements S
         new EventTimePolicy(from, field, delay, idle, previous, Instant::now);
   }
 
-  /** The same event time, for KafkaIO's splittable reader (which takes a function). */
-  static SerializableFunction<KafkaRecord<byte[], byte[]>, Instant> eventTimeFn(
-      KafkaSourceConfig config) {
-    EventTimePolicy policy =
-        new EventTimePolicy(
-            config.eventTimeFrom(),
-            config.eventTimeField(),
-            config.maxOutOfOrderness(),
-            config.idleTimeout(),
-            Optional.empty(),
-            Instant::now);
-    return policy::eventTime;
+  /** The same event time, for the bounded read of offset ranges ({@link ReadOffsetRanges}). */
+  static EventTimePolicy forBoundedRead(KafkaSourceConfig config) {
+    return new EventTimePolicy(
+        config.eventTimeFrom(),
+        config.eventTimeField(),
+        config.maxOutOfOrderness(),
+        config.idleTimeout(),
+        Optional.empty(),
+        Instant::now);
   }
 
   @Override
@@ -115,12 +111,17 @@ final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> implements S
   }
 
   private Instant eventTime(KafkaRecord<byte[], byte[]> record) {
-    Instant kafkaTime = new Instant(record.getTimestamp());
-    if (from == EventTimeFrom.KAFKA_TIMESTAMP || record.getKV().getValue() == null) {
+    return eventTime(record.getKV().getValue(), record.getTimestamp());
+  }
+
+  /** The payload's event time, else the record's Kafka timestamp. */
+  Instant eventTime(byte[] value, long kafkaTimestampMillis) {
+    Instant kafkaTime = new Instant(kafkaTimestampMillis);
+    if (from == EventTimeFrom.KAFKA_TIMESTAMP || value == null) {
       return kafkaTime;
     }
     try {
-      JsonNode time = MAPPER.readTree(record.getKV().getValue()).get(eventTimeField);
+      JsonNode time = MAPPER.readTree(value).get(eventTimeField);
       return time != null && time.isTextual() ? Instant.parse(time.asText()) : kafkaTime;
     } catch (IOException | IllegalArgumentException e) {
       return kafkaTime;

@@ -1,12 +1,12 @@
 package io.streamml.transforms.ingest;
 
+import io.streamml.schemas.KafkaOffsetRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
+import org.apache.beam.sdk.values.Row;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -16,15 +16,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Instant;
 
 /**
- * The bounded Kafka reads by position: one {@link KafkaSourceDescriptor} per partition, ending at
- * the partition's end offset when the pipeline is built ("read what the topics hold now") or, with
- * a stop timestamp, at the partition's first offset at or after that time (its end offset if it has
- * none yet), read by KafkaIO's splittable reader. Unlike KafkaIO's {@code withStopReadTime}, which
+ * The bounded Kafka reads by position: one {@link KafkaOffsetRange} per partition, ending at the
+ * partition's end offset when the pipeline is built ("read what the topics hold now") or, with a
+ * stop timestamp, at the partition's first offset at or after that time (its end offset if it has
+ * none yet), read by {@link ReadOffsetRanges}. Unlike KafkaIO's {@code withStopReadTime}, which
  * fails for a partition without a record at or after the stop time, every partition simply ends.
  * Unlike {@code withMaxNumRecords}, which splits the record count evenly over readers (Beam's
  * {@code BoundedReadFromUnboundedSource}) and waits for a reader's share even when its partitions
  * hold fewer records, this stops exactly at the end of every partition. Event time is taken as by
- * {@link EventTimePolicy}; the watermark stays back until the read is done.
+ * {@link EventTimePolicy}; the output is bounded, so no record of the read is late.
  */
 final class KafkaEndOffsets {
 
@@ -34,9 +34,9 @@ final class KafkaEndOffsets {
    * Every partition of the config's topics that holds records between where this read starts (the
    * start time, else the group's committed offset, else earliest or latest) and where it stops (the
    * first offset at or after the stop time, else the end offset now). A partition with nothing left
-   * is left out: KafkaIO's reader would poll an empty range forever instead of finishing.
+   * is left out: there is nothing to read there.
    */
-  static List<KafkaSourceDescriptor> descriptors(KafkaSourceConfig config) {
+  static List<Row> ranges(KafkaSourceConfig config) {
     Map<String, Object> props = ReadEvents.consumerConfig(config);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     List<TopicPartition> partitions = new ArrayList<>();
@@ -75,17 +75,15 @@ final class KafkaEndOffsets {
         }
       }
     }
-    List<KafkaSourceDescriptor> descriptors = new ArrayList<>();
+    List<Row> ranges = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       long start = starts.get(partition);
       long end = ends.get(partition);
       if (start < end) {
-        descriptors.add(
-            KafkaSourceDescriptor.of(
-                partition, start, null, end, null, List.of(config.bootstrapServers())));
+        ranges.add(KafkaOffsetRange.of(partition.topic(), partition.partition(), start, end));
       }
     }
-    return descriptors;
+    return ranges;
   }
 
   /** The first offset at or after {@code time} of each partition that has one. */
@@ -105,18 +103,8 @@ final class KafkaEndOffsets {
     return offsets;
   }
 
-  static KafkaIO.ReadSourceDescriptors<byte[], byte[]> read(
-      KafkaSourceConfig config, Map<String, Object> consumerConfig) {
-    KafkaIO.ReadSourceDescriptors<byte[], byte[]> read =
-        KafkaIO.<byte[], byte[]>readSourceDescriptors()
-            .withBootstrapServers(config.bootstrapServers())
-            .withKeyDeserializer(ByteArrayDeserializer.class)
-            .withValueDeserializer(ByteArrayDeserializer.class)
-            .withConsumerConfigUpdates(consumerConfig)
-            .withExtractOutputTimestampFn(EventTimePolicy.eventTimeFn(config))
-            // Never advanced by hand: the watermark holds until every partition is read, so no
-            // record of this bounded read is late, whatever its order.
-            .withManualWatermarkEstimator();
-    return config.consumerGroup() == null ? read : read.commitOffsets();
+  /** Reads the ranges {@link #ranges} lists. */
+  static ReadOffsetRanges read(KafkaSourceConfig config, Map<String, Object> consumerConfig) {
+    return new ReadOffsetRanges(config, consumerConfig);
   }
 }

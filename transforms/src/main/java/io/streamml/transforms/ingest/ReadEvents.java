@@ -2,6 +2,7 @@ package io.streamml.transforms.ingest;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import io.streamml.schemas.KafkaOffsetRange;
 import io.streamml.schemas.RowJsonCodec;
 import io.streamml.transforms.sim.SimulateEvents;
 import io.streamml.transforms.sim.SimulatorConfig;
@@ -15,8 +16,6 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.io.kafka.KafkaSourceDescriptor;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
@@ -27,7 +26,6 @@ import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -181,19 +179,12 @@ public final class ReadEvents extends PTransform<PBegin, PCollection<String>> {
           .setCoder(StringUtf8Coder.of());
     }
     if (kafka != null && (kafka.stopAtEnd() || kafka.stopTimestamp() != null)) {
-      List<KafkaSourceDescriptor> partitions = KafkaEndOffsets.descriptors(kafka);
+      List<Row> partitions = KafkaEndOffsets.ranges(kafka);
       return input
           .apply(
               "ListPartitionsToTheirEnd",
-              partitions.isEmpty()
-                  ? Create.empty(TypeDescriptor.of(KafkaSourceDescriptor.class))
-                  : Create.of(partitions))
-          .apply("ReadKafkaToEnd", KafkaEndOffsets.read(kafka, consumerConfig(kafka)))
-          .apply(
-              "DecodeUtf8",
-              MapElements.into(TypeDescriptors.strings())
-                  .via((KafkaRecord<byte[], byte[]> r) -> RawPayloads.decode(r.getKV().getValue())))
-          .setCoder(StringUtf8Coder.of());
+              Create.of(partitions).withRowSchema(KafkaOffsetRange.SCHEMA))
+          .apply("ReadKafkaToEnd", KafkaEndOffsets.read(kafka, consumerConfig(kafka)));
     }
     if (kafka != null && dropRecordsReadAgain) {
       return input
