@@ -31,20 +31,24 @@ class StreammlCliTest {
   }
 
   @Test
-  void flinkGetsShortBundlesUnlessTheFlagsSayOtherwise() {
+  void flinkGetsShortBundlesAndNoCopiesBetweenStepsUnlessTheFlagsSayOtherwise() {
     assertEquals(
-        List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=10"),
+        List.of("--runner=FlinkRunner", "--x=1", "--maxBundleTimeMills=10", "--fasterCopy=true"),
         List.of(
             StreammlCli.withRunnerDefaults(
                 new String[] {"--runner=FlinkRunner", "--x=1"}, true, true)));
     assertEquals(
-        List.of("--runner=flink", "--maxBundleTimeMills=10"),
+        List.of("--runner=flink", "--maxBundleTimeMills=10", "--fasterCopy=true"),
         List.of(StreammlCli.withRunnerDefaults(new String[] {"--runner=flink"}, true, true)));
     assertEquals(
-        List.of("--maxBundleTimeMills=1000", "--runner=FlinkRunner"),
+        List.of("--maxBundleTimeMills=1000", "--fasterCopy=false", "--runner=FlinkRunner"),
         List.of(
             StreammlCli.withRunnerDefaults(
-                new String[] {"--maxBundleTimeMills=1000", "--runner=FlinkRunner"}, true, true)));
+                new String[] {
+                  "--maxBundleTimeMills=1000", "--fasterCopy=false", "--runner=FlinkRunner"
+                },
+                true,
+                true)));
     assertEquals(
         List.of("--runner=FlinkRunner"),
         List.of(
