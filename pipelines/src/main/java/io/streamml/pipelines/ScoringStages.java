@@ -100,6 +100,7 @@ public final class ScoringStages {
         score
             .withMaxBatchSize(options.getMaxBatchSize())
             .withTopK(options.getTopK())
+            .withApproximateReasons(options.getApproximateReasons())
             .withPollInterval(Duration.standardSeconds(options.getModelPollSeconds()));
     if (options.getThreshold() != null) {
       double threshold = options.getThreshold();

@@ -141,6 +141,32 @@ public class ScorePipelineTest {
   }
 
   @Test
+  public void approximateReasonsComeWithEveryScoreAtTheThreshold() throws Exception {
+    String out = FOLDER.newFolder().toString();
+    ScorePipeline.Options options =
+        options(
+            "--events=300",
+            "--useCase=fraud",
+            "--model=" + registry + "/v0001",
+            "--threshold=0.0",
+            "--approximateReasons",
+            "--output=" + out);
+
+    ScorePipeline.run(
+        options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    List<JsonNode> scores = lines(ScoringStages.scoresPrefix(options) + "*");
+    assertEquals(300, scores.size());
+    for (JsonNode score : scores) {
+      JsonNode reasons = score.get("contributions");
+      assertTrue(score.toString(), reasons.isArray() && reasons.size() <= 3);
+      for (JsonNode reason : reasons) {
+        assertTrue(score.toString(), reason.get("contribution").asDouble() > 0);
+      }
+    }
+  }
+
+  @Test
   public void noModelIsOneClearError() throws Exception {
     String empty = FOLDER.newFolder().toString();
     IllegalArgumentException e =

@@ -32,6 +32,15 @@ public interface ScoringOptions extends PipelineOptions {
 
   void setTopK(Integer value);
 
+  @Description(
+      "Reasons from each tree's path (XGBoost's approx_contribs) instead of exact SHAP values:"
+          + " they add up the same and cost a small fraction of SHAP's time, but split the credit"
+          + " along a path differently, which can reorder close reasons.")
+  @Default.Boolean(false)
+  Boolean getApproximateReasons();
+
+  void setApproximateReasons(Boolean value);
+
   @Description("How often a streaming pipeline re-reads the registry's LATEST, in seconds.")
   @Default.Integer(60)
   Integer getModelPollSeconds();

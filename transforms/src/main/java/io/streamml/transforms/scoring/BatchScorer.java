@@ -20,10 +20,11 @@ import org.joda.time.Instant;
 
 /**
  * Scores one batch of rows with one model version: a single in-place prediction for the batch, then
- * one contribution (SHAP) prediction for just the rows at or above the threshold. Shared by the
- * bundle-batching and the cross-bundle DoFns. A batch that cannot be scored (the model does not
- * load, or wants features the rows lack) goes to dead letters whole, with the reason; so does a row
- * with an infinite feature, alone, before the prediction.
+ * one contribution prediction (SHAP, or path contributions: {@link ApproximateContributions}) for
+ * just the rows at or above the threshold. Shared by the bundle-batching and the cross-bundle
+ * DoFns. A batch that cannot be scored (the model does not load, or wants features the rows lack)
+ * goes to dead letters whole, with the reason; so does a row with an infinite feature, alone,
+ * before the prediction.
  */
 final class BatchScorer implements Serializable {
 
@@ -37,6 +38,7 @@ final class BatchScorer implements Serializable {
   private final FeatureLayout layout;
   private final int topK;
   private final @Nullable Double thresholdOverride;
+  private final boolean approximateReasons;
   private final RowJsonCodec payloads;
   private final Counter scored =
       Metrics.counter(ScoreWithXGBoost.METRICS_NAMESPACE, ScoreWithXGBoost.ROWS_SCORED);
@@ -48,10 +50,12 @@ final class BatchScorer implements Serializable {
       Metrics.counter(ScoreWithXGBoost.METRICS_NAMESPACE, ScoreWithXGBoost.DEAD_LETTERS);
   private transient @Nullable Map<String, int[]> indexesByFolder;
 
-  BatchScorer(Schema input, int topK, @Nullable Double thresholdOverride) {
+  BatchScorer(
+      Schema input, int topK, @Nullable Double thresholdOverride, boolean approximateReasons) {
     this.layout = new FeatureLayout(input);
     this.topK = topK;
     this.thresholdOverride = thresholdOverride;
+    this.approximateReasons = approximateReasons;
     this.payloads = RowJsonCodec.of(input);
   }
 
@@ -186,7 +190,10 @@ final class BatchScorer implements Serializable {
     for (int a = 0; a < alerting.size(); a++) {
       System.arraycopy(values, alerting.get(a) * d, subset, a * d, d);
     }
-    float[][] contributions = model.contributions(subset, alerting.size());
+    float[][] contributions =
+        approximateReasons
+            ? model.approximateContributions(subset, alerting.size())
+            : model.contributions(subset, alerting.size());
     for (int a = 0; a < alerting.size(); a++) {
       reasons[alerting.get(a)] =
           topContributions(model.featureNames(), contributions[a], subset, a * d);

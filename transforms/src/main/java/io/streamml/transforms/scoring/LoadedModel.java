@@ -3,6 +3,7 @@ package io.streamml.transforms.scoring;
 import java.util.List;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * One model version's booster, shared by every scoring thread of a JVM through {@link ModelCache};
@@ -16,6 +17,7 @@ final class LoadedModel {
   private final Booster booster;
   private final List<String> featureNames;
   private final double threshold;
+  private @Nullable ApproximateContributions approximate;
   private int users;
   private boolean retired;
   private boolean disposed;
@@ -71,6 +73,22 @@ final class LoadedModel {
     } finally {
       matrix.dispose();
     }
+  }
+
+  /**
+   * Path contributions per row ({@link ApproximateContributions}): {@code rows x (features + 1)},
+   * the last column the trees' expected value. No DMatrix, and much cheaper than {@link
+   * #contributions}.
+   */
+  float[][] approximateContributions(float[] values, int rows) throws XGBoostError {
+    ApproximateContributions trees;
+    synchronized (this) {
+      if (approximate == null) {
+        approximate = ApproximateContributions.of(booster, featureNames);
+      }
+      trees = approximate;
+    }
+    return trees.of(values, rows);
   }
 
   synchronized void retain() {

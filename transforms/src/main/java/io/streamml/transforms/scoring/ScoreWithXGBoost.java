@@ -40,11 +40,12 @@ import org.joda.time.Instant;
  * are missing values, which XGBoost handles.
  *
  * <p>Output: one {@link Score} per input row, with the model version that scored it, its timestamp
- * and window unchanged; rows at or above the threshold also carry their top-k SHAP contributions.
- * Rows that cannot be scored (a pinned bundle that no longer loads, a row with an infinite feature
- * or one beyond float range) go to dead letters (stage {@code score}) with the row as JSON and the
- * reason; the rest of their batch is scored. NaN and null features are missing values, XGBoost's
- * convention. No ordering is kept, also not across a model swap.
+ * and window unchanged; rows at or above the threshold also carry their top-k SHAP contributions
+ * (or path contributions: {@link #withApproximateReasons}). Rows that cannot be scored (a pinned
+ * bundle that no longer loads, a row with an infinite feature or one beyond float range) go to dead
+ * letters (stage {@code score}) with the row as JSON and the reason; the rest of their batch is
+ * scored. NaN and null features are missing values, XGBoost's convention. No ordering is kept, also
+ * not across a model swap.
  *
  * <p>Models: {@link #fromRegistry} follows the registry's LATEST on unbounded input, re-read every
  * poll interval, so a promoted version is used without a restart (bounded input is scored with the
@@ -92,6 +93,7 @@ public final class ScoreWithXGBoost
   private final @Nullable Instant pollUntil;
   private final @Nullable Duration maxBufferingDuration;
   private final int shards;
+  private final boolean approximateReasons;
 
   private ScoreWithXGBoost(
       @Nullable String registryRoot,
@@ -102,7 +104,8 @@ public final class ScoreWithXGBoost
       Duration pollInterval,
       @Nullable Instant pollUntil,
       @Nullable Duration maxBufferingDuration,
-      int shards) {
+      int shards,
+      boolean approximateReasons) {
     this.registryRoot = registryRoot;
     this.bundlePath = bundlePath;
     this.maxBatchSize = maxBatchSize;
@@ -112,6 +115,7 @@ public final class ScoreWithXGBoost
     this.pollUntil = pollUntil;
     this.maxBufferingDuration = maxBufferingDuration;
     this.shards = shards;
+    this.approximateReasons = approximateReasons;
   }
 
   /** Scores with the version the registry at {@code root} names LATEST, following promotions. */
@@ -126,7 +130,8 @@ public final class ScoreWithXGBoost
         DEFAULT_POLL_INTERVAL,
         null,
         null,
-        DEFAULT_SHARDS);
+        DEFAULT_SHARDS,
+        false);
   }
 
   /** Scores with the bundle in {@code bundlePath} only (a registry's {@code vNNNN} folder). */
@@ -144,7 +149,8 @@ public final class ScoreWithXGBoost
         DEFAULT_POLL_INTERVAL,
         null,
         null,
-        DEFAULT_SHARDS);
+        DEFAULT_SHARDS,
+        false);
   }
 
   /** Rows per prediction call at most (default {@value #DEFAULT_MAX_BATCH_SIZE}). */
@@ -159,7 +165,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /** Contributions kept per alerting score (default {@value #DEFAULT_TOP_K}; 0: none). */
@@ -174,7 +181,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /** Alert threshold for every version, instead of each bundle's own. */
@@ -190,7 +198,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /** How often an unbounded pipeline re-reads the registry's LATEST (default 60 s). */
@@ -208,7 +217,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /**
@@ -226,7 +236,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         stopAt,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /**
@@ -248,7 +259,8 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
   }
 
   /** Keys rows are spread over in cross-bundle mode: its parallelism (default 8). */
@@ -263,7 +275,27 @@ public final class ScoreWithXGBoost
         pollInterval,
         pollUntil,
         maxBufferingDuration,
-        shards);
+        shards,
+        approximateReasons);
+  }
+
+  /**
+   * Reasons from each tree's path ({@link ApproximateContributions}, XGBoost's {@code
+   * approx_contribs}) instead of exact SHAP values: they add up the same, split the credit along a
+   * path differently, and cost a small fraction of SHAP's time (docs/scoring.md). Default: exact.
+   */
+  public ScoreWithXGBoost withApproximateReasons(boolean approximate) {
+    return new ScoreWithXGBoost(
+        registryRoot,
+        bundlePath,
+        maxBatchSize,
+        topK,
+        threshold,
+        pollInterval,
+        pollUntil,
+        maxBufferingDuration,
+        shards,
+        approximate);
   }
 
   @Override
@@ -273,7 +305,7 @@ public final class ScoreWithXGBoost
     }
     boolean follow = registryRoot != null && rows.isBounded() == PCollection.IsBounded.UNBOUNDED;
     ModelLocation location = resolveAndCheck(rows);
-    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold);
+    BatchScorer scorer = new BatchScorer(rows.getSchema(), topK, threshold, approximateReasons);
     PCollectionView<Iterable<KV<Long, String>>> versionView =
         follow
             ? rows.getPipeline()

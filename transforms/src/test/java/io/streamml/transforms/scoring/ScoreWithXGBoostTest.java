@@ -147,6 +147,28 @@ public class ScoreWithXGBoostTest {
   }
 
   @Test
+  public void approximateReasonsAreTheTopPathContributions() throws Exception {
+    float[][] paths =
+        ApproximateContributions.of(booster, ScoringFixtures.FEATURES)
+            .of(ScoringFixtures.dense(vectors), ROWS);
+    HashMap<String, List<String>> topFeatures = new HashMap<>();
+    for (int i = 0; i < ROWS; i++) {
+      topFeatures.put(vectors.get(i).getString(FeatureVector.EVENT_ID), top3(paths[i]));
+    }
+    WithFailures.Result<PCollection<Row>, Row> scored =
+        input()
+            .apply(
+                "Score",
+                ScoreWithXGBoost.pinned(registry + "/v0001")
+                    .withTopK(3)
+                    .withApproximateReasons(true));
+
+    PAssert.that(scored.output()).satisfies(matchesReference(expected, topFeatures));
+    PAssert.that(scored.failures()).empty();
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
   public void bundleBatchedScoresEqualXGBoostBatchPredict() {
     WithFailures.Result<PCollection<Row>, Row> scored =
         input()
