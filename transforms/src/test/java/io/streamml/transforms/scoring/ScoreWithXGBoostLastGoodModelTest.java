@@ -2,6 +2,7 @@ package io.streamml.transforms.scoring;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.Score;
@@ -13,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import ml.dmlc.xgboost4j.java.Booster;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -40,11 +42,11 @@ import org.junit.runners.JUnit4;
  * The last good model on a real unbounded stream (a PeriodicImpulse ticking every 20 ms, the
  * registry polled every 200 ms) on the Direct runner: scoring starts on v0001; once scores flow,
  * LATEST is pointed at a version that does not exist, then at a tampered bundle (v0003, whose
- * model.json no longer matches its manifest), each for {@link #PHASE_TICKS} rows of stream time
- * (about four polls); then v0002, a good version, is promoted. Every row is scored, by v0001 until
- * v0002 takes over, none is dead-lettered, and the bad polls are counted. Phases move on the
- * stream's own clock (the tick a scored row was made at), not on sleeps; the run is cancelled once
- * v0002 scores.
+ * model.json no longer matches its manifest), each until the pipeline has counted {@link
+ * #BAD_POLLS_PER_PHASE} failed polls of it; then v0002, a good version, is promoted. Every row is
+ * scored, by v0001 until v0002 takes over, none is dead-lettered. The phases move on the pipeline's
+ * own reports (its first score, its poll-failure counter), not on sleeps or on the machine's speed,
+ * and the run is cancelled once v0002 scores.
  */
 @RunWith(JUnit4.class)
 public class ScoreWithXGBoostLastGoodModelTest {
@@ -52,14 +54,14 @@ public class ScoreWithXGBoostLastGoodModelTest {
   // Two minutes of stream at most; the run ends as soon as v0002 scores (seconds, normally).
   private static final int ROWS = 6000;
   private static final long TICK_MILLIS = 20;
-  // 0.8 s of stream, about four polls: few rows, so a loaded machine still gets through the phases.
-  private static final int PHASE_TICKS = 40;
+  private static final int BAD_POLLS_PER_PHASE = 2;
+  private static final java.time.Duration PHASE_DEADLINE = java.time.Duration.ofSeconds(60);
 
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
 
   private static final Queue<Row> SCORES = new ConcurrentLinkedQueue<>();
   private static final Queue<Row> DEAD_LETTERS = new ConcurrentLinkedQueue<>();
-  private static final CountDownLatch GOOD_VERSION_SEEN = new CountDownLatch(1);
+  private static final AtomicBoolean GOOD_VERSION_SEEN = new AtomicBoolean();
 
   @AfterClass
   public static void free() {
@@ -106,27 +108,26 @@ public class ScoreWithXGBoostLastGoodModelTest {
                 ScoreWithXGBoost.fromRegistry(root)
                     .withPollInterval(Duration.millis(200))
                     .withPollingUntil(end));
-    scored.output().apply("BreakLatestWhileScoresFlow", ParDo.of(new BreakLatestFn(root)));
-    scored.failures().apply("CollectDeadLetters", ParDo.of(new CollectFn()));
+    scored.output().apply("CollectScores", ParDo.of(new CollectScoresFn()));
+    scored.failures().apply("CollectDeadLetters", ParDo.of(new CollectDeadLettersFn()));
 
     PipelineResult result = pipeline.run();
-    boolean seen = GOOD_VERSION_SEEN.await(2, TimeUnit.MINUTES);
-    result.cancel();
-    assertTrue(
-        "the good version promoted last was never used; phase "
-            + BreakLatestFn.phase
-            + " from row "
-            + BreakLatestFn.phaseStart
-            + ", scores by version "
-            + SCORES.stream()
-                .collect(
-                    java.util.stream.Collectors.groupingBy(
-                        r -> r.getString(Score.MODEL_VERSION),
-                        java.util.stream.Collectors.counting()))
-            + ", LATEST "
-            + Files.readString(Paths.get(root, "LATEST")).trim(),
-        seen);
+    int scoredWhileBroken;
+    try {
+      awaitOrFail(result, "a first score", () -> !SCORES.isEmpty());
+      int scoredBeforeBreaking = SCORES.size();
+      writeLatest(root, "v0007");
+      awaitBadPolls(result, "LATEST named the missing v0007");
+      writeLatest(root, "v0003");
+      awaitBadPolls(result, "LATEST named the tampered v0003");
+      scoredWhileBroken = SCORES.size() - scoredBeforeBreaking;
+      ModelRegistry.at(root).promote("v0002");
+      awaitOrFail(result, "a score by v0002, promoted last", GOOD_VERSION_SEEN::get);
+    } finally {
+      result.cancel();
+    }
 
+    assertTrue("no row was scored while LATEST was broken", scoredWhileBroken > 0);
     for (Row score : SCORES) {
       int i = Integer.parseInt(score.getString(Score.EVENT_ID).substring(1));
       String version = score.getString(Score.MODEL_VERSION);
@@ -141,55 +142,81 @@ public class ScoreWithXGBoostLastGoodModelTest {
         "dead letters: " + DEAD_LETTERS.stream().map(r -> r.getString(DeadLetter.ERROR)).toList(),
         0,
         DEAD_LETTERS.size());
-    // About ten bad polls per phase; poller bundles end at once, so their counts are reported.
-    assertTrue(ScoringFixtures.counter(result, ScoreWithXGBoost.REGISTRY_POLL_FAILURES) >= 2);
+  }
+
+  /** Waits until the pipeline has counted {@link #BAD_POLLS_PER_PHASE} more failed polls. */
+  private static void awaitBadPolls(PipelineResult result, String phase) throws Exception {
+    long target = failedPolls(result) + BAD_POLLS_PER_PHASE;
+    awaitOrFail(
+        result,
+        BAD_POLLS_PER_PHASE + " failed registry polls while " + phase,
+        () -> failedPolls(result) >= target);
+  }
+
+  private static long failedPolls(PipelineResult result) {
+    return ScoringFixtures.counter(result, ScoreWithXGBoost.REGISTRY_POLL_FAILURES);
   }
 
   /**
-   * Collects scores and moves LATEST on: at the first score to a missing v0007, {@link
-   * #PHASE_TICKS} rows later to the tampered v0003, as many rows later to the good v0002.
+   * Waits for {@code condition}, failing with what the run did so far if the pipeline ends (its
+   * error rethrown) or {@link #PHASE_DEADLINE} passes first.
    */
-  private static final class BreakLatestFn extends DoFn<Row, Void> {
-    private static int phase;
-    private static int phaseStart;
-    private final String root;
-
-    BreakLatestFn(String root) {
-      this.root = root;
-    }
-
-    @ProcessElement
-    public void process(@Element Row score) throws Exception {
-      SCORES.add(score);
-      if ("v0002".equals(score.getString(Score.MODEL_VERSION))) {
-        GOOD_VERSION_SEEN.countDown();
-        return;
+  private static void awaitOrFail(PipelineResult result, String what, BooleanSupplier condition)
+      throws Exception {
+    long deadline = System.nanoTime() + PHASE_DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (result.getState().isTerminal()) {
+        result.waitUntilFinish(); // rethrows the pipeline's failure
+        fail(
+            "the pipeline ended ("
+                + result.getState()
+                + ") before "
+                + what
+                + "; "
+                + progress(result));
       }
-      int i = Integer.parseInt(score.getString(Score.EVENT_ID).substring(1));
-      synchronized (BreakLatestFn.class) {
-        if (phase == 0) {
-          writeLatest("v0007");
-        } else if (phase < 3 && i >= phaseStart + PHASE_TICKS) {
-          if (phase == 1) {
-            writeLatest("v0003");
-          } else {
-            ModelRegistry.at(root).promote("v0002");
-          }
-        } else {
-          return;
-        }
-        phase++;
-        phaseStart = i;
+      if (System.nanoTime() > deadline) {
+        fail("no " + what + " in " + PHASE_DEADLINE.toSeconds() + " s; " + progress(result));
       }
-    }
-
-    /** Written directly: {@code promote} would refuse both bad versions. */
-    private void writeLatest(String version) throws Exception {
-      Files.writeString(Paths.get(root, "LATEST"), version + "\n");
+      Thread.sleep(20);
     }
   }
 
-  private static final class CollectFn extends DoFn<Row, Void> {
+  private static String progress(PipelineResult result) {
+    return "pipeline "
+        + result.getState()
+        + ", "
+        + SCORES.size()
+        + " scores (last row "
+        + SCORES.stream()
+            .mapToInt(r -> Integer.parseInt(r.getString(Score.EVENT_ID).substring(1)))
+            .max()
+            .orElse(-1)
+        + ") by version "
+        + SCORES.stream()
+            .collect(
+                Collectors.groupingBy(r -> r.getString(Score.MODEL_VERSION), Collectors.counting()))
+        + ", "
+        + failedPolls(result)
+        + " failed polls";
+  }
+
+  /** Written directly: {@code promote} would refuse both bad versions. */
+  private static void writeLatest(String root, String version) throws Exception {
+    Files.writeString(Paths.get(root, "LATEST"), version + "\n");
+  }
+
+  private static final class CollectScoresFn extends DoFn<Row, Void> {
+    @ProcessElement
+    public void process(@Element Row score) {
+      SCORES.add(score);
+      if ("v0002".equals(score.getString(Score.MODEL_VERSION))) {
+        GOOD_VERSION_SEEN.set(true);
+      }
+    }
+  }
+
+  private static final class CollectDeadLettersFn extends DoFn<Row, Void> {
     @ProcessElement
     public void process(@Element Row deadLetter) {
       DEAD_LETTERS.add(deadLetter);
