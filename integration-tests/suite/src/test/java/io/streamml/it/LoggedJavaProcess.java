@@ -56,6 +56,7 @@ final class LoggedJavaProcess implements AutoCloseable {
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(TestJvmFlags.FLAGS);
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(libDir.resolve("*").toString());

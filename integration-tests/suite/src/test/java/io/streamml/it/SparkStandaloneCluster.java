@@ -117,6 +117,7 @@ final class SparkStandaloneCluster implements AutoCloseable {
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     // Spark's scripts give daemons 1 GiB (SPARK_DAEMON_MEMORY); a test cluster's need far less.
     command.add("-Xmx512m");
+    command.addAll(TestJvmFlags.FLAGS);
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(sparkHome.resolve("jars").toString() + "/*");

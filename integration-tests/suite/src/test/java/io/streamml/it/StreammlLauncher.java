@@ -77,10 +77,17 @@ final class StreammlLauncher {
     List<String> command = new ArrayList<>();
     command.add(root().resolve("streamml").toString());
     command.addAll(Arrays.asList(args));
-    return new ProcessBuilder(command)
-        .directory(root().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(root().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder
+        .environment()
+        .put(
+            "STREAMML_JAVA_OPTS",
+            TestJvmFlags.streammlJavaOpts(System.getenv("STREAMML_JAVA_OPTS")));
+    return builder;
   }
 
   static Path root() {
@@ -113,7 +120,10 @@ final class StreammlLauncher {
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("streamml-it", ".log");
     ProcessBuilder builder = builder(log, args);
-    builder.environment().putAll(environment);
+    Map<String, String> added = new java.util.HashMap<>(environment);
+    added.computeIfPresent(
+        "STREAMML_JAVA_OPTS", (name, opts) -> TestJvmFlags.streammlJavaOpts(opts));
+    builder.environment().putAll(added);
     Process process = builder.start();
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
