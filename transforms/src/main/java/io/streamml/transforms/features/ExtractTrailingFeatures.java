@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -31,6 +32,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -59,6 +61,15 @@ public final class ExtractTrailingFeatures
 
   /** Distribution of events kept per key after each flush: shows state stays bounded. */
   public static final String HISTORY_SIZE_METRIC = "history_events_per_key";
+
+  /**
+   * Distribution of the encoded bytes of a key's history (its {@code history} bag as the runner
+   * stores it), sampled on one flush in {@value #HISTORY_BYTES_SAMPLE_EVERY} per worker: encoding
+   * every flush would cost as much as the features themselves.
+   */
+  public static final String HISTORY_BYTES_METRIC = "history_bytes_per_key";
+
+  static final int HISTORY_BYTES_SAMPLE_EVERY = 16;
 
   /** Stage name on dead letters of events too late to featurise. */
   public static final String STAGE = "features";
@@ -148,6 +159,10 @@ public final class ExtractTrailingFeatures
     private final Counter tooLate = Metrics.counter("streamml.features", "events_too_late");
     private final Distribution historySize =
         Metrics.distribution("streamml.features", HISTORY_SIZE_METRIC);
+    private final Distribution historyBytes =
+        Metrics.distribution("streamml.features", HISTORY_BYTES_METRIC);
+    private final SchemaCoder<Row> eventCoder;
+    private transient long flushes;
 
     @StateId("pending")
     private final StateSpec<BagState<Row>> pendingSpec;
@@ -178,8 +193,9 @@ public final class ExtractTrailingFeatures
       this.codec = RowJsonCodec.of(eventSchema);
       this.lateness = spec.features().allowedLatenessSeconds() * 1000;
       this.retention = spec.features().longestWindowSeconds() * 1000 + lateness;
-      this.pendingSpec = StateSpecs.bag(SchemaCoder.of(eventSchema));
-      this.historySpec = StateSpecs.bag(SchemaCoder.of(eventSchema));
+      this.eventCoder = SchemaCoder.of(eventSchema);
+      this.pendingSpec = StateSpecs.bag(eventCoder);
+      this.historySpec = StateSpecs.bag(eventCoder);
     }
 
     @ProcessElement
@@ -271,10 +287,25 @@ public final class ExtractTrailingFeatures
       history.clear();
       kept.forEach(history::add);
       historySize.update(kept.size());
+      if (flushes++ % HISTORY_BYTES_SAMPLE_EVERY == 0) {
+        historyBytes.update(encodedBytes(kept));
+      }
       Long processed = frontier.read();
       long newFrontier = processed == null ? now : Math.max(processed, now);
       frontier.write(newFrontier);
       expire.set(new Instant(newFrontier + retention + 1));
+    }
+
+    private long encodedBytes(List<Row> events) {
+      long bytes = 0;
+      for (Row event : events) {
+        try {
+          bytes += CoderUtils.encodeToByteArray(eventCoder, event).length;
+        } catch (CoderException e) {
+          throw new IllegalStateException("An event of the history does not encode", e);
+        }
+      }
+      return bytes;
     }
 
     /** Clears an idle key's state once its history has aged out. */

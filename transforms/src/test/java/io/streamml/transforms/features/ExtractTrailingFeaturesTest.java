@@ -3,6 +3,7 @@ package io.streamml.transforms.features;
 import static io.streamml.transforms.features.FeatureTestEvents.T0;
 import static io.streamml.transforms.features.FeatureTestEvents.event;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import io.streamml.schemas.DeadLetter;
 import io.streamml.schemas.FeatureVector;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -264,22 +266,43 @@ public class ExtractTrailingFeaturesTest {
 
     org.apache.beam.sdk.PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    org.apache.beam.sdk.metrics.DistributionResult history =
-        result
-            .metrics()
-            .queryMetrics(
-                org.apache.beam.sdk.metrics.MetricsFilter.builder()
-                    .addNameFilter(
-                        org.apache.beam.sdk.metrics.MetricNameFilter.named(
-                            "streamml.features", ExtractTrailingFeatures.HISTORY_SIZE_METRIC))
-                    .build())
-            .getDistributions()
-            .iterator()
-            .next()
-            .getAttempted();
+    DistributionResult history = distribution(result, ExtractTrailingFeatures.HISTORY_SIZE_METRIC);
     assertEquals(60, history.getCount());
     // Events within 61 minutes of the newest: 7 (0, 10, ..., 60 minutes back).
     assertEquals(7, history.getMax());
+    // The bytes are sampled (the first flush of each worker, then one in 16), each sample the
+    // encoded size of the key's whole history; these events all encode to the same size.
+    DistributionResult bytes = distribution(result, ExtractTrailingFeatures.HISTORY_BYTES_METRIC);
+    long oneEvent = encodedSize(event(SPEC, "e00", "c1", 1, "DE", "pos", 0));
+    assertTrue(bytes.getCount() >= 60 / ExtractTrailingFeatures.HISTORY_BYTES_SAMPLE_EVERY);
+    assertTrue("every flush encoded: " + bytes.getCount(), bytes.getCount() < 60);
+    assertEquals(7 * oneEvent, bytes.getMax());
+    assertTrue(bytes.toString(), bytes.getMin() >= oneEvent);
+  }
+
+  private static DistributionResult distribution(
+      org.apache.beam.sdk.PipelineResult result, String name) {
+    return result
+        .metrics()
+        .queryMetrics(
+            org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                .addNameFilter(
+                    org.apache.beam.sdk.metrics.MetricNameFilter.named("streamml.features", name))
+                .build())
+        .getDistributions()
+        .iterator()
+        .next()
+        .getAttempted();
+  }
+
+  private static long encodedSize(Row event) {
+    try {
+      return org.apache.beam.sdk.util.CoderUtils.encodeToByteArray(
+              SchemaCoder.of(SPEC.eventSchema()), event)
+          .length;
+    } catch (org.apache.beam.sdk.coders.CoderException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static TimestampedValue<Row> at(Row event) {
