@@ -176,6 +176,12 @@ public final class ExtractTrailingFeatures
     @StateId("frontier")
     private final StateSpec<ValueState<Long>> frontierSpec = StateSpecs.value(VarLongCoder.of());
 
+    // The key's latest element timestamp: the watermark's time, which is not the events' field
+    // when the source stamps them otherwise (--eventTimeFrom=kafkaTimestamp).
+    @StateId("latestTimestamp")
+    private final StateSpec<ValueState<Long>> latestTimestampSpec =
+        StateSpecs.value(VarLongCoder.of());
+
     @TimerId("flush")
     private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
@@ -201,13 +207,19 @@ public final class ExtractTrailingFeatures
     @ProcessElement
     public void process(
         @Element KV<String, Row> element,
+        @Timestamp Instant timestamp,
         @StateId("pending") BagState<Row> pending,
         @StateId("nextFlush") ValueState<Long> nextFlush,
         @StateId("frontier") ValueState<Long> frontier,
+        @StateId("latestTimestamp") ValueState<Long> latestTimestamp,
         @TimerId("flush") Timer flush,
         MultiOutputReceiver out) {
       Row event = element.getValue();
       long time = FeatureAccumulator.timeOf(event, spec.eventTimeField());
+      Long latest = latestTimestamp.read();
+      if (latest == null || timestamp.getMillis() > latest) {
+        latestTimestamp.write(timestamp.getMillis());
+      }
       Long processed = frontier.read();
       if (processed != null && time < processed - lateness) {
         tooLate.inc();
@@ -243,6 +255,7 @@ public final class ExtractTrailingFeatures
         @StateId("history") BagState<Row> history,
         @StateId("nextFlush") ValueState<Long> nextFlush,
         @StateId("frontier") ValueState<Long> frontier,
+        @StateId("latestTimestamp") ValueState<Long> latestTimestamp,
         @TimerId("flush") Timer flush,
         @TimerId("expire") Timer expire) {
       long now = context.timestamp().getMillis();
@@ -293,7 +306,12 @@ public final class ExtractTrailingFeatures
       Long processed = frontier.read();
       long newFrontier = processed == null ? now : Math.max(processed, now);
       frontier.write(newFrontier);
-      expire.set(new Instant(newFrontier + retention + 1));
+      // Idle for the retention in the watermark's time: with events stamped at their Kafka time,
+      // their own field can trail the watermark by more than that, and an expiry set from it
+      // would fire at once and drop the history every flush.
+      Long latest = latestTimestamp.read();
+      long idleFrom = latest == null ? newFrontier : Math.max(newFrontier, latest);
+      expire.set(new Instant(idleFrom + retention + 1));
     }
 
     private long encodedBytes(List<Row> events) {
@@ -311,9 +329,12 @@ public final class ExtractTrailingFeatures
     /** Clears an idle key's state once its history has aged out. */
     @OnTimer("expire")
     public void onExpire(
-        @StateId("history") BagState<Row> history, @StateId("frontier") ValueState<Long> frontier) {
+        @StateId("history") BagState<Row> history,
+        @StateId("frontier") ValueState<Long> frontier,
+        @StateId("latestTimestamp") ValueState<Long> latestTimestamp) {
       history.clear();
       frontier.clear();
+      latestTimestamp.clear();
     }
   }
 }

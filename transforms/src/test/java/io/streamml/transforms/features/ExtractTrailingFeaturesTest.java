@@ -34,6 +34,7 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Rule;
 import org.junit.Test;
@@ -278,6 +279,42 @@ public class ExtractTrailingFeaturesTest {
     assertTrue("every flush encoded: " + bytes.getCount(), bytes.getCount() < 60);
     assertEquals(7 * oneEvent, bytes.getMax());
     assertTrue(bytes.toString(), bytes.getMin() >= oneEvent);
+  }
+
+  @Test
+  @Category({UsesTestStream.class, UsesStatefulParDo.class, UsesTimersInParDo.class})
+  public void historyStaysWhenTheElementsTimeIsAheadOfTheEventsField() {
+    // As with --eventTimeFrom=kafkaTimestamp on a replayed topic: the elements (and the
+    // watermark) are stamped 400 days after their events' field. The key is not idle, so its
+    // history must stay: the same 7 events as on the events' own time.
+    Duration ahead = Duration.standardDays(400);
+    TestStream.Builder<Row> stream = TestStream.create(SchemaCoder.of(SPEC.eventSchema()));
+    for (int i = 0; i < 60; i++) {
+      Row e = event(SPEC, String.format("e%02d", i), "c1", 1, "DE", "pos", i * 600L);
+      Instant stamped = e.getDateTime("time").toInstant().plus(ahead);
+      stream =
+          stream
+              .addElements(TimestampedValue.of(e, stamped))
+              .advanceWatermarkTo(T0.plus(ahead).plus((i * 600L + 1) * 1000));
+    }
+    WithFailures.Result<PCollection<Row>, Row> result =
+        pipeline.apply(stream.advanceWatermarkToInfinity()).apply(ExtractTrailingFeatures.of(SPEC));
+    PAssert.that(result.output())
+        .satisfies(
+            vectors -> {
+              Map<String, Row> byId = new HashMap<>();
+              vectors.forEach(v -> byId.put(v.getString(FeatureVector.EVENT_ID), v));
+              assertEquals(60, byId.size());
+              // Amount 1 each, at 0, 10, ..., 50 minutes back: 6 in the window (t - 1 h, t].
+              assertEquals(
+                  6.0, byId.get("e59").getRow(FeatureVector.FEATURES).getDouble("sum_1h"), 0);
+              return null;
+            });
+    PAssert.that(result.failures()).empty();
+
+    org.apache.beam.sdk.PipelineResult run = pipeline.run();
+    run.waitUntilFinish();
+    assertEquals(7, distribution(run, ExtractTrailingFeatures.HISTORY_SIZE_METRIC).getMax());
   }
 
   private static DistributionResult distribution(
