@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The saturation rate of the streaming scoring job, measured directly: {@code --backlogEvents}
@@ -38,6 +39,15 @@ public final class BenchSaturationPipeline {
     Integer getTimeoutSeconds();
 
     void setTimeoutSeconds(Integer value);
+
+    @Description(
+        "Use the events' simulated time (a second apart) as event time instead of the broker's:"
+            + " the backlog then spans --backlogEvents seconds, so the keyed feature state grows"
+            + " as on a long stream (reported as state per key).")
+    @Default.Boolean(false)
+    Boolean getSimulatedTime();
+
+    void setSimulatedTime(Boolean value);
   }
 
   private static final long PROGRESS_MILLIS = 5_000;
@@ -78,8 +88,9 @@ public final class BenchSaturationPipeline {
     double consumerRate = read / Math.max(1e-9, (System.nanoTime() - consumerStart) / 1e9);
 
     options.setInputTopic(eventsTopic);
-    // As bench-latency: broker time is event time, so the backlog is not late data.
-    options.setEventTimeFrom("kafkaTimestamp");
+    // As bench-latency: broker time is event time, so the backlog is not late data. Simulated
+    // time is in order too: the backlog is written in event order.
+    options.setEventTimeFrom(options.getSimulatedTime() ? "payload" : "kafkaTimestamp");
     options.setStartOffset("earliest");
     Pipeline pipeline = BenchKafkaPipeline.topicToTopic(options, spec, true, scoresTopic);
     BenchScoreWatcher scores = new BenchScoreWatcher(options, scoresTopic);
@@ -89,8 +100,10 @@ public final class BenchSaturationPipeline {
         options.getRunner().getSimpleName(), scoresTopic);
     long jobStart = System.currentTimeMillis();
     BenchStreamingJob job = BenchStreamingJob.start(pipeline, "bench-saturation");
+    KeyedStateSummary state;
     try {
       awaitScores(options, appended.keySet().size(), jobStart, scores, job, out);
+      state = KeyedStateSummary.of(job.result());
     } finally {
       // The next of --repeats makes its own topics.
       options.setInputTopic(null);
@@ -102,7 +115,7 @@ public final class BenchSaturationPipeline {
           "The runner kept the job attached, so it cannot be stopped between --repeats; on Flink"
               + " add --attachedMode=false");
     }
-    return report(options, backlog, jobStart, consumerRate, scores, out);
+    return report(options, backlog, jobStart, consumerRate, scores, state, out);
   }
 
   private static void check(Options options, UseCaseSpec spec) {
@@ -159,6 +172,7 @@ public final class BenchSaturationPipeline {
       long jobStart,
       double consumerRate,
       BenchScoreWatcher scores,
+      @Nullable KeyedStateSummary state,
       PrintStream out) {
     long[] times =
         scores.firstScoreTimes().values().stream().mapToLong(Long::longValue).sorted().toArray();
@@ -174,6 +188,9 @@ public final class BenchSaturationPipeline {
     figures.put("saturation_scores_per_s", saturation);
     figures.put("consumer_records_per_s", consumerRate);
     figures.put("scores_repeated", (double) scores.repeats());
+    if (state != null) {
+      state.addTo(figures);
+    }
     out.printf(
         "%nsaturation, %d events drained by %s (scores between the 10th and 90th percentile of"
             + " their append times)%n",

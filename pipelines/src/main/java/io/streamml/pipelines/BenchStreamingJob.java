@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The scoring job of a Kafka stream benchmark, started in a daemon thread (an attached runner
@@ -47,6 +48,11 @@ final class BenchStreamingJob {
       throw new IllegalStateException(
           "Reading the scores topic failed: " + watcher.getMessage(), watcher);
     }
+  }
+
+  /** The running job, or null while the runner keeps it attached. */
+  @Nullable PipelineResult result() {
+    return result.get();
   }
 
   /** Whether the runner handed back the running job (detached), so that it can be stopped. */

@@ -74,11 +74,15 @@ class BenchStreamIT {
   }
 
   @Test
-  void saturationDrainsTheWholeBacklogOnceAndReadsTheConsumerCeilingInTheSameRun()
+  void saturationDrainsTheWholeBacklogOnceReadsTheConsumerCeilingAndReportsKeyedState()
       throws Exception {
     StreammlLauncher.Run run =
         StreammlLauncher.run(
-            600, directStream("bench-saturation", "--backlogEvents=1000", "--repeats=2"));
+            600,
+            // Simulated time (events a second apart) keeps the features' keyed state growing as on
+            // a long stream, and the run reports its size; bench-latency runs on broker time.
+            directStream(
+                "bench-saturation", "--backlogEvents=1000", "--repeats=2", "--simulatedTime"));
     assertEquals(0, run.exitCode, run.output);
     assertEquals(2, countOf(run.output, "bench-saturation: writing 1000 events"), run.output);
     assertEquals(1000, figure(run.output, "backlog_events"), run.output);
@@ -87,6 +91,11 @@ class BenchStreamIT {
     assertTrue(figure(run.output, "saturation_scores_per_s") > 0, run.output);
     assertTrue(figure(run.output, "consumer_records_per_s") > 0, run.output);
     assertTrue(run.output.contains("saturation / plain consumer: "), run.output);
+    // 1,000 events over 2,000 cards: a card keeps one event or a few, some tens of bytes each.
+    double maxEvents = figure(run.output, "state_events_per_key_max");
+    assertTrue(maxEvents >= 1 && maxEvents < 20, run.output);
+    double maxBytes = figure(run.output, "state_bytes_per_key_max");
+    assertTrue(maxBytes >= 20 && maxBytes <= 1000 * maxEvents, run.output);
   }
 
   @Test
