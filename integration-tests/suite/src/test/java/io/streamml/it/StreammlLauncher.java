@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ final class StreammlLauncher {
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("streamml-it", ".log");
     ProcessBuilder builder = builder(log, args);
-    Map<String, String> added = new java.util.HashMap<>(environment);
+    Map<String, String> added = new HashMap<>(environment);
     added.computeIfPresent(
         "STREAMML_JAVA_OPTS", (name, opts) -> TestJvmFlags.streammlJavaOpts(opts));
     builder.environment().putAll(added);

@@ -12,6 +12,7 @@ import io.streamml.schemas.features.Aggregation;
 import io.streamml.schemas.features.FeatureDefinition;
 import io.streamml.schemas.features.FeatureSetSpec;
 import io.streamml.transforms.testing.NeedsWatermarkBeforeNextElement;
+import io.streamml.transforms.testing.PipelineCounters;
 import io.streamml.transforms.testing.RunnerCapabilities;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -326,17 +327,7 @@ public class ExtractTrailingFeaturesTest {
 
   private static DistributionResult distribution(
       org.apache.beam.sdk.PipelineResult result, String name) {
-    return result
-        .metrics()
-        .queryMetrics(
-            org.apache.beam.sdk.metrics.MetricsFilter.builder()
-                .addNameFilter(
-                    org.apache.beam.sdk.metrics.MetricNameFilter.named("streamml.features", name))
-                .build())
-        .getDistributions()
-        .iterator()
-        .next()
-        .getAttempted();
+    return PipelineCounters.distribution(result, "streamml.features", name);
   }
 
   private static long encodedSize(Row event) {

@@ -1,11 +1,12 @@
 package io.streamml.transforms.testing;
 
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
-/** Beam counters of a finished (or cancelled) test run. */
+/** Beam counters and distributions of a finished (or cancelled) test run. */
 public final class PipelineCounters {
 
   private PipelineCounters() {}
@@ -24,5 +25,18 @@ public final class PipelineCounters {
       total += counter.getAttempted();
     }
     return total;
+  }
+
+  /** The attempted value of distribution {@code namespace:name}, of its one step. */
+  public static DistributionResult distribution(
+      PipelineResult result, String namespace, String name) {
+    return result
+        .metrics()
+        .queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.named(namespace, name)).build())
+        .getDistributions()
+        .iterator()
+        .next()
+        .getAttempted();
   }
 }
