@@ -300,32 +300,17 @@ public class ScoreWithXGBoostTest {
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
 
-    MetricQueryResults metrics =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(ScoreWithXGBoost.METRICS_NAMESPACE))
-                    .build());
+    // The Direct runner folds each bundle's attempted metrics in on a background thread, metric
+    // by metric, so just after the run one can lag another (seen in CI: 12 batches counted, 10
+    // sizes): read them again until they settle, then check.
     Map<String, Long> counters = new HashMap<>();
-    metrics
-        .getCounters()
-        .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
     Map<String, DistributionResult> distributions = new HashMap<>();
-    // A metric can be reported by more than one step (or bundle); add them up like the counters.
-    metrics
-        .getDistributions()
-        .forEach(
-            d ->
-                distributions.merge(
-                    d.getName().getName(),
-                    d.getAttempted(),
-                    (a, b) ->
-                        DistributionResult.create(
-                            a.getSum() + b.getSum(),
-                            a.getCount() + b.getCount(),
-                            Math.min(a.getMin(), b.getMin()),
-                            Math.max(a.getMax(), b.getMax()))));
+    long deadline = System.currentTimeMillis() + 10_000;
+    do {
+      readScoringMetrics(result, counters, distributions);
+    } while (!settled(counters, distributions)
+        && System.currentTimeMillis() < deadline
+        && sleptBriefly());
     long batches = counters.get(ScoreWithXGBoost.BATCHES);
     assertEquals(ROWS, (long) counters.get(ScoreWithXGBoost.ROWS_SCORED));
     assertTrue("batches of at most 64: " + batches, batches >= (ROWS + 63) / 64);
@@ -340,6 +325,59 @@ public class ScoreWithXGBoostTest {
     assertEquals(1, loadMillis.getCount());
     assertTrue(loadMillis.toString(), loadMillis.getMin() >= 0);
     assertEquals(0L, (long) counters.getOrDefault(ScoreWithXGBoost.DEAD_LETTERS, 0L));
+  }
+
+  private static void readScoringMetrics(
+      PipelineResult result,
+      Map<String, Long> counters,
+      Map<String, DistributionResult> distributions) {
+    counters.clear();
+    distributions.clear();
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ScoreWithXGBoost.METRICS_NAMESPACE))
+                    .build());
+    metrics
+        .getCounters()
+        .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
+    // A metric can be reported by more than one step (or bundle); add them up like the counters.
+    metrics
+        .getDistributions()
+        .forEach(
+            d ->
+                distributions.merge(
+                    d.getName().getName(),
+                    d.getAttempted(),
+                    (a, b) ->
+                        DistributionResult.create(
+                            a.getSum() + b.getSum(),
+                            a.getCount() + b.getCount(),
+                            Math.min(a.getMin(), b.getMin()),
+                            Math.max(a.getMax(), b.getMax()))));
+  }
+
+  private static boolean settled(
+      Map<String, Long> counters, Map<String, DistributionResult> distributions) {
+    DistributionResult sizes = distributions.get(ScoreWithXGBoost.BATCH_SIZE);
+    Long batches = counters.get(ScoreWithXGBoost.BATCHES);
+    return sizes != null
+        && batches != null
+        && batches == sizes.getCount()
+        && Long.valueOf(ROWS).equals(counters.get(ScoreWithXGBoost.ROWS_SCORED))
+        && sizes.getSum() == ROWS;
+  }
+
+  private static boolean sleptBriefly() {
+    try {
+      Thread.sleep(50);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test
